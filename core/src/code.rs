@@ -1,0 +1,183 @@
+//! `ErrorCode` and `ErrorSubcode`: the two UCWA enumerations a report carries.
+//!
+//! Both are generated from one table each (the lists of the reportMediaDiagnostics
+//! resource page, in its order). Names, lookup, `ALL`, `Display` and `FromStr` all
+//! derive from that table, so a value can never be spelled two ways.
+
+use core::fmt;
+use core::str::FromStr;
+
+/// The error returned by `FromStr` when a name is not a value of the enumeration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnknownName;
+
+impl fmt::Display for UnknownName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("not a known UCWA enumeration value")
+    }
+}
+
+/// Length of the longest name in a table, computed at compile time.
+const fn longest(names: &[&str]) -> usize {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < names.len() {
+        if names[i].len() > longest {
+            longest = names[i].len();
+        }
+        i += 1;
+    }
+    longest
+}
+
+macro_rules! ucwa_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident [$count:literal] { $($variant:ident),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u8)]
+        pub enum $name {
+            $(
+                #[doc = concat!("The UCWA value `", stringify!($variant), "`.")]
+                $variant,
+            )+
+        }
+
+        impl $name {
+            /// Every value, in the order the UCWA resource page lists them.
+            pub const ALL: [$name; $count] = [$($name::$variant),+];
+
+            /// Every canonical name, index for index with [`Self::ALL`].
+            pub const NAMES: [&'static str; $count] = [$(stringify!($variant)),+];
+
+            /// Length in bytes of the longest canonical name.
+            pub const MAX_NAME_LEN: usize = longest(&Self::NAMES);
+
+            /// The canonical (UCWA) spelling of the value.
+            pub const fn as_str(self) -> &'static str {
+                Self::NAMES[self as usize]
+            }
+
+            /// Looks a name up, comparing ASCII case-insensitively.
+            ///
+            /// No two values of the enumeration differ only in case, so the answer is unique.
+            pub fn from_name_ignore_case(name: &[u8]) -> Option<Self> {
+                if name.len() > Self::MAX_NAME_LEN {
+                    return None;
+                }
+                Self::NAMES
+                    .iter()
+                    .position(|known| known.len() == name.len() && known.as_bytes().eq_ignore_ascii_case(name))
+                    .and_then(|index| Self::ALL.get(index).copied())
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownName;
+
+            /// Parses a name, ASCII case-insensitively.
+            fn from_str(name: &str) -> Result<Self, UnknownName> {
+                Self::from_name_ignore_case(name.as_bytes()).ok_or(UnknownName)
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+ucwa_enum! {
+    /// The call termination error code of a report (UCWA `ErrorCode`, 20 values).
+    pub enum ErrorCode [20] {
+        BadRequest, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, Conflict, Gone,
+        PreconditionFailed, EntityTooLarge, UnsupportedMediaType, PreconditionRequired,
+        TooManyRequests, ServiceFailure, ServiceUnavailable, GatewayTimeout,
+        ExchangeServiceFailure, Timeout, LocalFailure, RemoteFailure, Informational,
+    }
+}
+
+ucwa_enum! {
+    /// The call termination error subcode of a report (UCWA `ErrorSubcode`, 87 values).
+    ///
+    /// Also the subcode of the UCWA error bodies this project writes.
+    pub enum ErrorSubcode [87] {
+        None, Timeout, UnsupportedMediaType, DeserializationFailure, AnonymousNotAllowed,
+        InviteesOnly, AlreadyExists, AnotherOperationPending, APIVersionNotSupported,
+        NormalizationFailed, ProvisioningDataUnavailable, ApplicationNotFound,
+        TooManyApplications, InactiveApplicationExpired, UserAgentNotAllowed, LimitExceeded,
+        OperationNotSupported, NoDelegatesConfigured, NoTeamMembersConfigured,
+        MakeMeAvailableRequired, LisServiceUnavailable, NoLocationFound, TooManyContacts,
+        MigrationInProgress, TooManyGroups, TooManyOnlineMeetings, ThreadIdAlreadyExists,
+        DoNotDisturb, ConnectedElsewhere, Missed, MediaFallback, FederationRequired, Canceled,
+        Declined, Forwarded, Transferred, Replaced, EscalationFailed, InsufficientBandwidth,
+        RepliedWithOtherModality, DestinationNotFound, DialoutNotAllowed, Unreachable,
+        MediaEncryptionNotSupported, MediaEncryptionRequired, MediaEncryptionMismatch,
+        Unavailable, TooManyParticipants, TooManyLobbyParticipants, Busy, AttendeeNotAllowed,
+        Demoted, MediaFailure, InvalidMediaDescription, Removed, TemporarilyUnavailable,
+        ModalityNotSupported, NotAllowed, Ejected, Denied, Ended, ParameterValidationFailure,
+        SessionSwitched, DerivedConversation, Redirected, Expired, NotAcceptable,
+        NewContentSharer, PhoneNumberConflict, IPv6NotSupported, PGetReplaced, PstnCallFailed,
+        TransferDeclined, TransferTargetDeclined, CallbackUriUnreachable, ConversationNotFound,
+        AutoAccepted, TooManyConversations, MediaNegotiationFailure, MediaNegotiationTimeOut,
+        CallTerminated, MaxEventCountReached, CallbackChannelError,
+        InvalidExchangeServerVersion, UnprocessableEntity, ExchangeTimeout, CannotRedirect,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_have_the_documented_sizes_and_no_case_collisions() {
+        assert_eq!(ErrorCode::ALL.len(), 20);
+        assert_eq!(ErrorSubcode::ALL.len(), 87);
+        for (i, a) in ErrorSubcode::NAMES.iter().enumerate() {
+            for b in &ErrorSubcode::NAMES[i + 1..] {
+                assert!(!a.eq_ignore_ascii_case(b), "{a} collides with {b}");
+            }
+        }
+        for (i, a) in ErrorCode::NAMES.iter().enumerate() {
+            for b in &ErrorCode::NAMES[i + 1..] {
+                assert!(!a.eq_ignore_ascii_case(b), "{a} collides with {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_name_looks_up_in_any_case() {
+        let mut lower = [0u8; 64];
+        for value in ErrorSubcode::ALL {
+            let name = value.as_str().as_bytes();
+            let lower = &mut lower[..name.len()];
+            lower.copy_from_slice(name);
+            lower.make_ascii_lowercase();
+            assert_eq!(ErrorSubcode::from_name_ignore_case(lower), Some(value));
+            lower.make_ascii_uppercase();
+            assert_eq!(ErrorSubcode::from_name_ignore_case(lower), Some(value));
+            assert_eq!(value.as_str().parse::<ErrorSubcode>(), Ok(value));
+        }
+        for value in ErrorCode::ALL {
+            assert_eq!(ErrorCode::from_name_ignore_case(value.as_str().as_bytes()), Some(value));
+        }
+    }
+
+    #[test]
+    fn unknown_names_are_refused() {
+        assert_eq!("BadRequest ".parse::<ErrorCode>(), Err(UnknownName));
+        assert_eq!("".parse::<ErrorCode>(), Err(UnknownName));
+        assert_eq!(ErrorCode::from_name_ignore_case(b"Bad\0Request"), None);
+        assert_eq!(ErrorSubcode::MAX_NAME_LEN, "InvalidExchangeServerVersion".len());
+    }
+}

@@ -1,0 +1,343 @@
+//! Strict JSON (RFC 8259) decoding of a report body, and encoding.
+//!
+//! The decoder is a single pass over the bytes with an explicit, bounded stack (a bit per
+//! level), so it cannot recurse, allocate or overflow. It validates the whole document,
+//! unknown members included, and only then reports an invalid property value, so that a
+//! syntax error anywhere always wins over a validation error (SPEC section 2, checks 8 and 9).
+//!
+//! serde-json-core is used for encoding. It is not used for decoding: it accepts raw control
+//! characters in strings, skips unknown values without validating them and without a depth
+//! bound, and folds every error into one, so closing those gaps needed a full tokenizer anyway.
+
+use crate::MAX_DEPTH;
+use crate::error::{DecodeError, DecodeErrorKind as Kind, EncodeError, Property};
+use crate::report::{Report, Slots};
+use crate::text::{Capture, bom_len};
+
+/// Decodes a JSON body into a report.
+pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
+    let start = bom_len(input);
+    let body = input.get(start..).unwrap_or_default();
+    if let Err(e) = core::str::from_utf8(body) {
+        return Err(DecodeError::new(Kind::InvalidUtf8, start + e.valid_up_to()));
+    }
+    let mut parser = Parser { bytes: input, pos: start };
+    parser.document()
+}
+
+/// Encodes a report as compact JSON; absent properties are left out.
+pub(crate) fn encode(report: &Report, out: &mut [u8]) -> Result<usize, EncodeError> {
+    serde_json_core::to_slice(report, out).map_err(|_| EncodeError::BufferTooSmall)
+}
+
+/// What a value is about to be read into.
+#[derive(Clone, Copy)]
+enum Slot {
+    /// An unknown member, or anything below the root: validated and skipped.
+    Ignored,
+    /// `errorCode` or `errorSubcode` at the root.
+    Known(Property),
+}
+
+struct Parser<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+/// The nesting of open containers: depth and a bit per level (set for arrays).
+struct Nesting {
+    depth: u32,
+    arrays: u64,
+}
+
+impl Nesting {
+    fn push(&mut self, is_array: bool, offset: usize) -> Result<(), DecodeError> {
+        if self.depth as usize >= MAX_DEPTH {
+            return Err(DecodeError::new(Kind::TooDeep, offset));
+        }
+        self.depth += 1;
+        let bit = 1u64 << self.depth;
+        if is_array { self.arrays |= bit } else { self.arrays &= !bit }
+        Ok(())
+    }
+
+    fn in_array(&self) -> bool {
+        self.arrays & (1u64 << self.depth) != 0
+    }
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn error(&self, kind: Kind) -> DecodeError {
+        DecodeError::new(kind, self.pos)
+    }
+
+    /// The error for the byte at the cursor: unexpected, or the end of input.
+    fn unexpected(&self) -> DecodeError {
+        match self.peek() {
+            Some(_) => self.error(Kind::UnexpectedByte),
+            None => self.error(Kind::UnexpectedEnd),
+        }
+    }
+
+    fn document(&mut self) -> Result<Report, DecodeError> {
+        self.skip_whitespace();
+        match self.peek() {
+            None => return Err(self.error(Kind::Empty)),
+            Some(b'{') => self.pos += 1,
+            Some(_) => return Err(self.error(Kind::RootNotObject)),
+        }
+        let mut slots = Slots::default();
+        let mut nesting = Nesting { depth: 0, arrays: 0 };
+        nesting.push(false, self.pos)?;
+        // True right after an opening bracket, where the container may close at once.
+        let mut fresh = true;
+        loop {
+            self.skip_whitespace();
+            let closer = if nesting.in_array() { b']' } else { b'}' };
+            let mut opened = false;
+            if fresh && self.peek() == Some(closer) {
+                self.pos += 1;
+                nesting.depth -= 1;
+            } else if nesting.in_array() {
+                opened = self.value(Slot::Ignored, &mut slots, &mut nesting)?;
+            } else {
+                let slot = self.member_name(nesting.depth, &mut slots)?;
+                self.skip_whitespace();
+                if self.peek() != Some(b':') {
+                    return Err(self.unexpected());
+                }
+                self.pos += 1;
+                self.skip_whitespace();
+                opened = self.value(slot, &mut slots, &mut nesting)?;
+            }
+            if opened {
+                fresh = true;
+                continue;
+            }
+            // After a value (or a closed container): a comma, or closing brackets.
+            loop {
+                if nesting.depth == 0 {
+                    self.skip_whitespace();
+                    if self.peek().is_some() {
+                        return Err(self.error(Kind::TrailingContent));
+                    }
+                    return slots.finish();
+                }
+                self.skip_whitespace();
+                let closer = if nesting.in_array() { b']' } else { b'}' };
+                match self.peek() {
+                    Some(b',') => {
+                        self.pos += 1;
+                        fresh = false;
+                        break;
+                    }
+                    Some(b) if b == closer => {
+                        self.pos += 1;
+                        nesting.depth -= 1;
+                    }
+                    _ => return Err(self.unexpected()),
+                }
+            }
+        }
+    }
+
+    /// Reads a member name; at the root, tells which property it names.
+    fn member_name(&mut self, depth: u32, slots: &mut Slots) -> Result<Slot, DecodeError> {
+        if self.peek() != Some(b'"') {
+            return Err(self.unexpected());
+        }
+        let at = self.pos;
+        if depth != 1 {
+            self.string(None)?;
+            return Ok(Slot::Ignored);
+        }
+        let mut name = Capture::exact();
+        self.string(Some(&mut name))?;
+        match name.value().and_then(Property::from_name_ignore_case) {
+            Some(property) => {
+                slots.mark_given(property, at);
+                Ok(Slot::Known(property))
+            }
+            None => Ok(Slot::Ignored),
+        }
+    }
+
+    /// Reads one value. Returns true when it opened a container (its members follow).
+    fn value(&mut self, slot: Slot, slots: &mut Slots, nesting: &mut Nesting) -> Result<bool, DecodeError> {
+        let at = self.pos;
+        let Some(first) = self.peek() else {
+            return Err(self.error(Kind::UnexpectedEnd));
+        };
+        if let (Slot::Known(property), b'"') = (slot, first) {
+            let mut text = Capture::exact();
+            self.string(Some(&mut text))?;
+            slots.set(property, text.value(), at);
+            return Ok(false);
+        }
+        match first {
+            b'"' => self.string(None)?,
+            b'{' | b'[' => {
+                nesting.push(first == b'[', at)?;
+                self.pos += 1;
+            }
+            b'n' => self.literal(b"null")?,
+            b't' => self.literal(b"true")?,
+            b'f' => self.literal(b"false")?,
+            b'-' | b'0'..=b'9' => self.number()?,
+            _ => return Err(self.error(Kind::UnexpectedByte)),
+        }
+        if let Slot::Known(property) = slot {
+            if first != b'n' {
+                slots.reject(property, Kind::NotAString, at);
+            }
+        }
+        Ok(matches!(first, b'{' | b'['))
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<(), DecodeError> {
+        for &expected in word {
+            if self.peek() != Some(expected) {
+                return Err(self.unexpected());
+            }
+            self.pos += 1;
+        }
+        Ok(())
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Result<(), DecodeError> {
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(self.error(Kind::InvalidNumber)),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return Err(self.error(Kind::InvalidNumber));
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.error(Kind::InvalidNumber));
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a string at the cursor (on its opening quote), unescaping into `out` if given.
+    fn string(&mut self, mut out: Option<&mut Capture>) -> Result<(), DecodeError> {
+        self.pos += 1;
+        loop {
+            let Some(byte) = self.peek() else {
+                return Err(self.error(Kind::UnexpectedEnd));
+            };
+            match byte {
+                b'"' => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                b'\\' => {
+                    let c = self.escape()?;
+                    if let Some(out) = out.as_deref_mut() {
+                        out.push_char(c);
+                    }
+                }
+                0x00..=0x1F => return Err(self.error(Kind::ControlCharacter)),
+                _ => {
+                    if let Some(out) = out.as_deref_mut() {
+                        out.push(byte);
+                    }
+                    self.pos += 1;
+                }
+            }
+        }
+    }
+
+    /// Reads an escape sequence at the cursor (on its backslash).
+    fn escape(&mut self) -> Result<char, DecodeError> {
+        let at = self.pos;
+        self.pos += 1;
+        let Some(letter) = self.peek() else {
+            return Err(self.error(Kind::UnexpectedEnd));
+        };
+        self.pos += 1;
+        let simple = match letter {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => return self.unicode_escape(at),
+            _ => return Err(DecodeError::new(Kind::InvalidEscape, at)),
+        };
+        Ok(simple)
+    }
+
+    /// Reads the four hex digits after `\u`, and the low half of a surrogate pair.
+    fn unicode_escape(&mut self, at: usize) -> Result<char, DecodeError> {
+        let high = self.hex4(at)?;
+        let code = match high {
+            0xD800..=0xDBFF => {
+                if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                    return Err(DecodeError::new(Kind::LoneSurrogate, at));
+                }
+                let low_at = self.pos;
+                self.pos += 2;
+                let low = self.hex4(low_at)?;
+                if !(0xDC00..=0xDFFF).contains(&low) {
+                    return Err(DecodeError::new(Kind::LoneSurrogate, at));
+                }
+                0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return Err(DecodeError::new(Kind::LoneSurrogate, at)),
+            _ => high,
+        };
+        char::from_u32(code).ok_or(DecodeError::new(Kind::InvalidEscape, at))
+    }
+
+    fn hex4(&mut self, at: usize) -> Result<u32, DecodeError> {
+        let mut code = 0u32;
+        for _ in 0..4 {
+            let digit = match self.peek() {
+                Some(b) => (b as char).to_digit(16),
+                None => return Err(self.error(Kind::UnexpectedEnd)),
+            };
+            let Some(digit) = digit else {
+                return Err(DecodeError::new(Kind::InvalidEscape, at));
+            };
+            code = code * 16 + digit;
+            self.pos += 1;
+        }
+        Ok(code)
+    }
+}

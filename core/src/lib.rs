@@ -1,0 +1,53 @@
+//! Decode, validate and encode the body of UCWA's `reportMediaDiagnostics` operation
+//! (Skype for Business 2015), in JSON and in XML, without allocating.
+//!
+//! The crate is `no_std`, has no allocator, contains no `unsafe`, never recurses on input
+//! and never panics on input: the same code runs in desk-phone firmware, in HTTP servers
+//! (see the `tower-mediadiag` crate) and under fuzzers.
+//!
+//! ```
+//! use mediadiag::{ErrorCode, MediaType, Report};
+//!
+//! // Server side: pick the decoder from the Content-Type, then decode.
+//! let media = MediaType::from_content_type(b"application/xml").unwrap();
+//! let body = br#"<input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">
+//!   <property name="errorCode">TooManyRequests</property>
+//! </input>"#;
+//! let report = Report::decode(media.encoding(), body).unwrap();
+//! assert_eq!(report.error_code, Some(ErrorCode::TooManyRequests));
+//! assert_eq!(report.error_subcode, None);
+//! ```
+#![no_std]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+
+mod code;
+mod error;
+mod fault;
+mod json;
+mod media;
+mod report;
+pub mod route;
+mod scope;
+mod text;
+mod xml;
+
+pub use code::{ErrorCode, ErrorSubcode, UnknownName};
+pub use error::{DecodeError, DecodeErrorKind, EncodeError, Property};
+pub use fault::Fault;
+pub use media::{Encoding, MediaType, MediaTypeError};
+pub use report::Report;
+pub use route::{Target, match_path};
+pub use scope::{REQUIRED_SCOPES, Scope, Scopes};
+pub use xml::UCWA_NAMESPACE;
+
+/// Deepest nesting accepted: objects and arrays in JSON, elements in XML, the root counting
+/// as level 1. Deeper input is `DeserializationFailure`.
+pub const MAX_DEPTH: usize = 32;
+
+/// Most attributes accepted on one XML element (namespace declarations included).
+pub const MAX_ATTRIBUTES: usize = 16;
+
+/// Most XML namespace declarations in scope at once.
+pub const MAX_NAMESPACES: usize = 32;

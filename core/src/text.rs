@@ -1,0 +1,107 @@
+//! Small byte helpers shared by the decoders and encoders.
+
+use crate::error::EncodeError;
+
+/// The UTF-8 byte order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Length of a leading UTF-8 byte order mark (0 or 3).
+pub(crate) fn bom_len(input: &[u8]) -> usize {
+    if input.starts_with(BOM) { BOM.len() } else { 0 }
+}
+
+/// Longest value worth keeping: longer than every enum name, so a longer value is unknown.
+const CAPTURE_LEN: usize = 32;
+
+/// A fixed buffer that keeps the first bytes of a decoded value, to compare with enum names.
+///
+/// It never fails: a value that does not fit, or that has white space inside when trimming,
+/// is remembered as `spoiled` (it cannot be any known name) while the caller keeps validating.
+pub(crate) struct Capture {
+    buf: [u8; CAPTURE_LEN],
+    len: usize,
+    spoiled: bool,
+    trim: bool,
+    pending_space: bool,
+}
+
+impl Capture {
+    /// A capture that keeps the value exactly (JSON).
+    pub(crate) const fn exact() -> Self {
+        Capture { buf: [0; CAPTURE_LEN], len: 0, spoiled: false, trim: false, pending_space: false }
+    }
+
+    /// A capture that trims leading and trailing XML white space (XML text values).
+    pub(crate) const fn trimmed() -> Self {
+        Capture { trim: true, ..Capture::exact() }
+    }
+
+    pub(crate) fn push(&mut self, byte: u8) {
+        if self.trim && matches!(byte, b' ' | b'\t' | b'\n' | b'\r') {
+            self.pending_space = self.len > 0 || self.spoiled;
+            return;
+        }
+        if self.pending_space {
+            // White space between two non-space runs: no enum name looks like that.
+            self.spoiled = true;
+        }
+        match self.buf.get_mut(self.len) {
+            Some(slot) => {
+                *slot = byte;
+                self.len += 1;
+            }
+            None => self.spoiled = true,
+        }
+    }
+
+    pub(crate) fn push_char(&mut self, c: char) {
+        let mut utf8 = [0u8; 4];
+        for &byte in c.encode_utf8(&mut utf8).as_bytes() {
+            self.push(byte);
+        }
+    }
+
+    pub(crate) fn push_all(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.push(byte);
+        }
+    }
+
+    /// True when nothing but (trimmed) white space was pushed.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0 && !self.spoiled
+    }
+
+    /// The captured bytes, or `None` when the value cannot be a known name.
+    pub(crate) fn value(&self) -> Option<&[u8]> {
+        if self.spoiled { None } else { self.buf.get(..self.len) }
+    }
+}
+
+/// Writes bytes into a caller's buffer, failing cleanly when it is full.
+pub(crate) struct Cursor<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+}
+
+impl<'a> Cursor<'a> {
+    pub(crate) fn new(buf: &'a mut [u8]) -> Self {
+        Cursor { buf, len: 0 }
+    }
+
+    pub(crate) fn put(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
+        let end = self.len.checked_add(bytes.len()).ok_or(EncodeError::BufferTooSmall)?;
+        let slot = self.buf.get_mut(self.len..end).ok_or(EncodeError::BufferTooSmall)?;
+        slot.copy_from_slice(bytes);
+        self.len = end;
+        Ok(())
+    }
+
+    pub(crate) fn put_str(&mut self, text: &str) -> Result<(), EncodeError> {
+        self.put(text.as_bytes())
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+}

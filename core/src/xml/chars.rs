@@ -1,0 +1,154 @@
+//! XML character classes (XML 1.0 fifth edition) and reference decoding.
+
+use crate::error::{DecodeError, DecodeErrorKind as Kind};
+
+/// Checks that every character of a UTF-8 text is an XML `Char`.
+///
+/// UTF-8 validity already excludes surrogates; what remains are the C0 controls other
+/// than tab, line feed and carriage return, and U+FFFE / U+FFFF.
+pub(super) fn check_chars(bytes: &[u8]) -> Result<(), DecodeError> {
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let bad = match b {
+            b'\t' | b'\n' | b'\r' => false,
+            0x00..=0x1F => true,
+            0xEF => matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])),
+            _ => false,
+        };
+        if bad {
+            return Err(DecodeError::new(Kind::InvalidXmlChar, i));
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// Is `c` an XML `Char` (production 2)?
+pub(super) fn is_xml_char(c: u32) -> bool {
+    matches!(c, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
+}
+
+/// XML white space (production 3).
+pub(super) fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// `NameStartChar` (production 4).
+pub(super) fn is_name_start(c: char) -> bool {
+    matches!(c,
+        ':' | 'A'..='Z' | '_' | 'a'..='z'
+        | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}'
+        | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}'
+        | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}'
+        | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}' | '\u{10000}'..='\u{EFFFF}')
+}
+
+/// `NameChar` (production 4a).
+pub(super) fn is_name_char(c: char) -> bool {
+    is_name_start(c)
+        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
+
+/// Decodes the entity or character reference starting at `at` (on its `&`).
+///
+/// Returns the character and the offset just past the `;`. Only the five predefined
+/// entities exist: no DTD is ever read, so any other name is refused.
+pub(super) fn reference(bytes: &[u8], at: usize) -> Result<(char, usize), DecodeError> {
+    let invalid = DecodeError::new(Kind::InvalidReference, at);
+    let mut pos = at + 1;
+    if bytes.get(pos) == Some(&b'#') {
+        pos += 1;
+        let radix = if bytes.get(pos) == Some(&b'x') {
+            pos += 1;
+            16
+        } else {
+            10
+        };
+        let mut value: u32 = 0;
+        let digits_start = pos;
+        while let Some(digit) = bytes.get(pos).and_then(|&b| (b as char).to_digit(radix)) {
+            // Saturate past the Unicode range; the value is refused below anyway.
+            value = value.saturating_mul(radix).saturating_add(digit).min(0x11_0000);
+            pos += 1;
+        }
+        if pos == digits_start || bytes.get(pos) != Some(&b';') || !is_xml_char(value) {
+            return Err(invalid);
+        }
+        let c = char::from_u32(value).ok_or(invalid)?;
+        return Ok((c, pos + 1));
+    }
+    let name_start = pos;
+    while let Some(b'a'..=b'z' | b'A'..=b'Z') = bytes.get(pos) {
+        pos += 1;
+    }
+    if bytes.get(pos) != Some(&b';') {
+        return Err(invalid);
+    }
+    let c = match bytes.get(name_start..pos) {
+        Some(b"lt") => '<',
+        Some(b"gt") => '>',
+        Some(b"amp") => '&',
+        Some(b"apos") => '\'',
+        Some(b"quot") => '"',
+        _ => return Err(invalid),
+    };
+    Ok((c, pos + 1))
+}
+
+/// The normalized, reference-decoded bytes of an attribute value that was already validated.
+///
+/// Literal tab, line feed and carriage return become a space (a CR LF pair one space), as
+/// XML 1.0 section 3.3.3 says; references are decoded after that, so `&#9;` stays a tab.
+pub(super) struct AttributeBytes<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    end: usize,
+    pending: [u8; 4],
+    pending_pos: usize,
+    pending_len: usize,
+}
+
+impl<'a> AttributeBytes<'a> {
+    pub(super) fn new(bytes: &'a [u8], start: usize, end: usize) -> Self {
+        AttributeBytes { bytes, pos: start, end, pending: [0; 4], pending_pos: 0, pending_len: 0 }
+    }
+}
+
+impl Iterator for AttributeBytes<'_> {
+    type Item = u8;
+
+    fn next(&mut self) -> Option<u8> {
+        if self.pending_pos < self.pending_len {
+            let b = self.pending.get(self.pending_pos).copied();
+            self.pending_pos += 1;
+            return b;
+        }
+        if self.pos >= self.end {
+            return None;
+        }
+        let b = *self.bytes.get(self.pos)?;
+        match b {
+            b'&' => {
+                // Validated when the tag was read; stop quietly should it fail anyway.
+                let (c, next) = reference(self.bytes, self.pos).ok()?;
+                self.pos = next;
+                let len = c.encode_utf8(&mut self.pending).len();
+                self.pending_len = len;
+                self.pending_pos = 1;
+                self.pending.first().copied()
+            }
+            b'\r' if self.bytes.get(self.pos + 1) == Some(&b'\n') => {
+                self.pos += 2;
+                Some(b' ')
+            }
+            b'\t' | b'\n' | b'\r' => {
+                self.pos += 1;
+                Some(b' ')
+            }
+            _ => {
+                self.pos += 1;
+                Some(b)
+            }
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! The lexical layer of the XML reader: a cursor over the body that reads one construct at a
+//! time (names, tags, attribute values, text, comments, CDATA, processing instructions).
+//! It never recurses; the document structure is tracked by the caller.
+
+use super::chars::{is_name_char, is_name_start, is_space, reference};
+use crate::error::{DecodeError, DecodeErrorKind as Kind};
+use crate::text::Capture;
+
+/// A byte range of the body.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Span {
+    pub(super) start: usize,
+    pub(super) end: usize,
+}
+
+/// A qualified name: `prefix:local` or `local`.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct QName {
+    pub(super) full: Span,
+    pub(super) prefix: Option<Span>,
+    pub(super) local: Span,
+}
+
+pub(super) struct Reader<'a> {
+    pub(super) text: &'a str,
+    pub(super) pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub(super) fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    pub(super) fn slice(&self, span: Span) -> &'a [u8] {
+        self.bytes().get(span.start..span.end).unwrap_or_default()
+    }
+
+    pub(super) fn peek(&self) -> Option<u8> {
+        self.bytes().get(self.pos).copied()
+    }
+
+    pub(super) fn starts_with(&self, pattern: &[u8]) -> bool {
+        self.bytes().get(self.pos..).is_some_and(|rest| rest.starts_with(pattern))
+    }
+
+    pub(super) fn error(&self, kind: Kind) -> DecodeError {
+        DecodeError::new(kind, self.pos)
+    }
+
+    /// The error for the cursor's position: `fallback`, or the end of the input.
+    pub(super) fn fail(&self, fallback: Kind) -> DecodeError {
+        match self.peek() {
+            Some(_) => self.error(fallback),
+            None => self.error(Kind::UnexpectedEnd),
+        }
+    }
+
+    /// Expects `pattern` at the cursor and steps over it.
+    pub(super) fn expect(&mut self, pattern: &[u8], fallback: Kind) -> Result<(), DecodeError> {
+        if self.starts_with(pattern) {
+            self.pos += pattern.len();
+            Ok(())
+        } else {
+            Err(self.fail(fallback))
+        }
+    }
+
+    /// Skips XML white space; tells whether there was any.
+    pub(super) fn skip_space(&mut self) -> bool {
+        let start = self.pos;
+        while self.peek().is_some_and(is_space) {
+            self.pos += 1;
+        }
+        self.pos != start
+    }
+
+    fn char_here(&self) -> Option<char> {
+        self.text.get(self.pos..).and_then(|rest| rest.chars().next())
+    }
+
+    /// Reads an XML `Name` (colons allowed; see [`Reader::qname`]).
+    pub(super) fn name(&mut self) -> Result<Span, DecodeError> {
+        let start = self.pos;
+        match self.char_here() {
+            Some(c) if is_name_start(c) => self.pos += c.len_utf8(),
+            _ => return Err(self.fail(Kind::InvalidName)),
+        }
+        while let Some(c) = self.char_here() {
+            if !is_name_char(c) {
+                break;
+            }
+            self.pos += c.len_utf8();
+        }
+        Ok(Span { start, end: self.pos })
+    }
+
+    /// Reads a name and splits it as a Namespaces in XML `QName`.
+    pub(super) fn qname(&mut self) -> Result<QName, DecodeError> {
+        let full = self.name()?;
+        let bytes = self.slice(full);
+        let invalid = DecodeError::new(Kind::InvalidName, full.start);
+        let mut colons = bytes.iter().enumerate().filter(|&(_, &b)| b == b':');
+        match (colons.next(), colons.next()) {
+            (None, _) => Ok(QName { full, prefix: None, local: full }),
+            (Some((i, _)), None) => {
+                let split = full.start + i;
+                let local = Span { start: split + 1, end: full.end };
+                let local_starts_well = self.text.get(local.start..local.end).and_then(|s| s.chars().next()).is_some_and(is_name_start);
+                if i == 0 || !local_starts_well {
+                    return Err(invalid);
+                }
+                Ok(QName { full, prefix: Some(Span { start: full.start, end: split }), local })
+            }
+            _ => Err(invalid),
+        }
+    }
+
+    /// `S? '=' S?`.
+    pub(super) fn equals(&mut self) -> Result<(), DecodeError> {
+        self.skip_space();
+        self.expect(b"=", Kind::MalformedMarkup)?;
+        self.skip_space();
+        Ok(())
+    }
+
+    /// Reads a quoted attribute value, validating its references; returns the raw inside.
+    pub(super) fn attribute_value(&mut self) -> Result<Span, DecodeError> {
+        let quote = match self.peek() {
+            Some(q @ (b'"' | b'\'')) => q,
+            _ => return Err(self.fail(Kind::MalformedMarkup)),
+        };
+        self.pos += 1;
+        let start = self.pos;
+        loop {
+            match self.peek() {
+                None => return Err(self.error(Kind::UnexpectedEnd)),
+                Some(b) if b == quote => break,
+                Some(b'<') => return Err(self.error(Kind::MalformedMarkup)),
+                Some(b'&') => self.pos = reference(self.bytes(), self.pos)?.1,
+                Some(_) => self.pos += 1,
+            }
+        }
+        let span = Span { start, end: self.pos };
+        self.pos += 1;
+        Ok(span)
+    }
+
+    /// Reads character data up to the next `<` or `&`, feeding `sink` if given.
+    pub(super) fn text(&mut self, mut sink: Option<&mut Capture>) -> Result<(), DecodeError> {
+        while let Some(b) = self.peek() {
+            match b {
+                b'<' | b'&' => break,
+                b']' if self.starts_with(b"]]>") => return Err(self.error(Kind::MisplacedText)),
+                _ => {}
+            }
+            if let Some(sink) = sink.as_deref_mut() {
+                sink.push(b);
+            }
+            self.pos += 1;
+        }
+        Ok(())
+    }
+
+    /// Reads a reference in text, feeding its character to `sink` if given.
+    pub(super) fn text_reference(&mut self, sink: Option<&mut Capture>) -> Result<(), DecodeError> {
+        let (c, next) = reference(self.bytes(), self.pos)?;
+        self.pos = next;
+        if let Some(sink) = sink {
+            sink.push_char(c);
+        }
+        Ok(())
+    }
+
+    /// Moves past the next `terminator`; an end of input first is an error.
+    fn skip_past(&mut self, terminator: &[u8]) -> Result<usize, DecodeError> {
+        let rest = self.bytes().get(self.pos..).unwrap_or_default();
+        match rest.windows(terminator.len()).position(|w| w == terminator) {
+            Some(i) => {
+                let found = self.pos + i;
+                self.pos = found + terminator.len();
+                Ok(found)
+            }
+            None => {
+                self.pos = self.bytes().len();
+                Err(self.error(Kind::UnexpectedEnd))
+            }
+        }
+    }
+
+    /// Reads a comment at the cursor (`<!--`): `--` may not occur inside.
+    pub(super) fn comment(&mut self) -> Result<(), DecodeError> {
+        let at = self.pos;
+        self.pos += 4;
+        let dashes = self.skip_past(b"--")?;
+        if self.peek() != Some(b'>') {
+            return Err(DecodeError::new(Kind::MalformedMarkup, dashes.max(at)));
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// Reads a CDATA section at the cursor (`<![CDATA[`), feeding its text to `sink`.
+    pub(super) fn cdata(&mut self, sink: Option<&mut Capture>) -> Result<(), DecodeError> {
+        self.pos += b"<![CDATA[".len();
+        let start = self.pos;
+        let end = self.skip_past(b"]]>")?;
+        if let Some(sink) = sink {
+            sink.push_all(self.bytes().get(start..end).unwrap_or_default());
+        }
+        Ok(())
+    }
+
+    /// Reads a processing instruction at the cursor (`<?`); its target may not be `xml`.
+    pub(super) fn processing_instruction(&mut self) -> Result<(), DecodeError> {
+        let at = self.pos;
+        self.pos += 2;
+        let target = self.name()?;
+        let name = self.slice(target);
+        if name.eq_ignore_ascii_case(b"xml") {
+            return Err(DecodeError::new(Kind::InvalidXmlDeclaration, at));
+        }
+        if name.contains(&b':') {
+            return Err(DecodeError::new(Kind::InvalidName, target.start));
+        }
+        if self.starts_with(b"?>") {
+            self.pos += 2;
+            return Ok(());
+        }
+        if !self.skip_space() {
+            return Err(self.fail(Kind::MalformedMarkup));
+        }
+        self.skip_past(b"?>")?;
+        Ok(())
+    }
+}
