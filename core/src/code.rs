@@ -18,6 +18,7 @@ impl fmt::Display for UnknownName {
 }
 
 /// Length of the longest name in a table, computed at compile time.
+#[allow(clippy::indexing_slicing)] // `i < names.len()`, and only ever evaluated by the compiler
 const fn longest(names: &[&str]) -> usize {
     let mut longest = 0;
     let mut i = 0;
@@ -57,7 +58,9 @@ macro_rules! ucwa_enum {
 
             /// The canonical (UCWA) spelling of the value.
             pub const fn as_str(self) -> &'static str {
-                Self::NAMES[self as usize]
+                match self {
+                    $($name::$variant => stringify!($variant),)+
+                }
             }
 
             /// Looks a name up, comparing ASCII case-insensitively.

@@ -113,9 +113,9 @@ impl DecodeErrorKind {
     /// The UCWA subcode this failure is answered with.
     pub const fn subcode(self) -> ErrorSubcode {
         match self {
-            DecodeErrorKind::UnknownValue
-            | DecodeErrorKind::DuplicateProperty
-            | DecodeErrorKind::NotAString => ErrorSubcode::ParameterValidationFailure,
+            DecodeErrorKind::UnknownValue | DecodeErrorKind::DuplicateProperty | DecodeErrorKind::NotAString => {
+                ErrorSubcode::ParameterValidationFailure
+            }
             _ => ErrorSubcode::DeserializationFailure,
         }
     }
@@ -167,11 +167,19 @@ pub struct DecodeError {
 
 impl DecodeError {
     pub(crate) const fn new(kind: DecodeErrorKind, offset: usize) -> Self {
-        DecodeError { kind, offset, property: None }
+        DecodeError {
+            kind,
+            offset,
+            property: None,
+        }
     }
 
     pub(crate) const fn for_property(kind: DecodeErrorKind, offset: usize, property: Property) -> Self {
-        DecodeError { kind, offset, property: Some(property) }
+        DecodeError {
+            kind,
+            offset,
+            property: Some(property),
+        }
     }
 
     /// What went wrong.

@@ -21,7 +21,10 @@ pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
     if let Err(e) = core::str::from_utf8(body) {
         return Err(DecodeError::new(Kind::InvalidUtf8, start + e.valid_up_to()));
     }
-    let mut parser = Parser { bytes: input, pos: start };
+    let mut parser = Parser {
+        bytes: input,
+        pos: start,
+    };
     parser.document()
 }
 
@@ -57,7 +60,11 @@ impl Nesting {
         }
         self.depth += 1;
         let bit = 1u64 << self.depth;
-        if is_array { self.arrays |= bit } else { self.arrays &= !bit }
+        if is_array {
+            self.arrays |= bit
+        } else {
+            self.arrays &= !bit
+        }
         Ok(())
     }
 
@@ -196,10 +203,10 @@ impl Parser<'_> {
             b'-' | b'0'..=b'9' => self.number()?,
             _ => return Err(self.error(Kind::UnexpectedByte)),
         }
-        if let Slot::Known(property) = slot {
-            if first != b'n' {
-                slots.reject(property, Kind::NotAString, at);
-            }
+        if let Slot::Known(property) = slot
+            && first != b'n'
+        {
+            slots.reject(property, Kind::NotAString, at);
         }
         Ok(matches!(first, b'{' | b'['))
     }

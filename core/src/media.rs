@@ -139,7 +139,11 @@ impl MediaType {
             }
         }
         let media = MediaType::from_essence(type_, subtype).ok_or(MediaTypeError::Unsupported)?;
-        if charset_ok { Ok(media) } else { Err(MediaTypeError::Charset) }
+        if charset_ok {
+            Ok(media)
+        } else {
+            Err(MediaTypeError::Charset)
+        }
     }
 
     /// Chooses the media type of an error body (SPEC section 3): the most preferred
@@ -159,10 +163,11 @@ impl MediaType {
         let mut best: Option<(u16, MediaType)> = None;
         let mut parser = HeaderParser { bytes: accept, pos: 0 };
         loop {
-            if let Some((quality, media)) = parser.accept_range() {
-                if quality > 0 && best.is_none_or(|(q, _)| quality > q) {
-                    best = Some((quality, media));
-                }
+            if let Some((quality, media)) = parser.accept_range()
+                && quality > 0
+                && best.is_none_or(|(q, _)| quality > q)
+            {
+                best = Some((quality, media));
             }
             if !parser.skip_past_comma() {
                 break;

@@ -28,12 +28,21 @@ pub(crate) struct Capture {
 impl Capture {
     /// A capture that keeps the value exactly (JSON).
     pub(crate) const fn exact() -> Self {
-        Capture { buf: [0; CAPTURE_LEN], len: 0, spoiled: false, trim: false, pending_space: false }
+        Capture {
+            buf: [0; CAPTURE_LEN],
+            len: 0,
+            spoiled: false,
+            trim: false,
+            pending_space: false,
+        }
     }
 
     /// A capture that trims leading and trailing XML white space (XML text values).
     pub(crate) const fn trimmed() -> Self {
-        Capture { trim: true, ..Capture::exact() }
+        Capture {
+            trim: true,
+            ..Capture::exact()
+        }
     }
 
     pub(crate) fn push(&mut self, byte: u8) {

@@ -11,7 +11,12 @@ fn ok(body: &str) -> Report {
 
 fn refused(body: &[u8], subcode: ErrorSubcode, kind: Kind, offset: usize) {
     let error = Report::from_json(body).expect_err(&String::from_utf8_lossy(body));
-    assert_eq!((error.subcode(), error.kind(), error.offset()), (subcode, kind, offset), "{:?}", String::from_utf8_lossy(body));
+    assert_eq!(
+        (error.subcode(), error.kind(), error.offset()),
+        (subcode, kind, offset),
+        "{:?}",
+        String::from_utf8_lossy(body)
+    );
 }
 
 #[test]
@@ -61,20 +66,48 @@ fn names_and_values_are_compared_after_unescaping() {
 #[test]
 fn an_unknown_value_is_parameter_validation_failure_naming_the_property() {
     let error = Report::from_json(br#"{"errorCode":"BadRequest","errorSubcode":"Nope"}"#).unwrap_err();
-    assert_eq!((error.subcode(), error.kind(), error.property(), error.offset()), (VALIDATION, Kind::UnknownValue, Some(Property::ErrorSubcode), 41));
+    assert_eq!(
+        (error.subcode(), error.kind(), error.property(), error.offset()),
+        (VALIDATION, Kind::UnknownValue, Some(Property::ErrorSubcode), 41)
+    );
     // Values are taken exactly: no trimming, and the empty string is not null.
     refused(br#"{"errorCode":" BadRequest"}"#, VALIDATION, Kind::UnknownValue, 13);
     refused(br#"{"errorCode":""}"#, VALIDATION, Kind::UnknownValue, 13);
-    refused(br#"{"errorCode":"BadRequest\u0000"}"#, VALIDATION, Kind::UnknownValue, 13);
+    refused(
+        br#"{"errorCode":"BadRequest\u0000"}"#,
+        VALIDATION,
+        Kind::UnknownValue,
+        13,
+    );
     // A longer value than any name, and non-ASCII look-alikes.
-    refused(br#"{"errorCode":"BadRequestBadRequestBadRequestBadRequest"}"#, VALIDATION, Kind::UnknownValue, 13);
-    refused("{\"errorSubcode\":\"Bu\u{17f}y\"}".as_bytes(), VALIDATION, Kind::UnknownValue, 16);
+    refused(
+        br#"{"errorCode":"BadRequestBadRequestBadRequestBadRequest"}"#,
+        VALIDATION,
+        Kind::UnknownValue,
+        13,
+    );
+    refused(
+        "{\"errorSubcode\":\"Bu\u{17f}y\"}".as_bytes(),
+        VALIDATION,
+        Kind::UnknownValue,
+        16,
+    );
 }
 
 #[test]
 fn a_property_given_twice_is_parameter_validation_failure() {
-    refused(br#"{"errorCode":"Gone","errorcode":"Gone"}"#, VALIDATION, Kind::DuplicateProperty, 20);
-    refused(br#"{"errorSubcode":null,"ErrorSubcode":"Busy"}"#, VALIDATION, Kind::DuplicateProperty, 21);
+    refused(
+        br#"{"errorCode":"Gone","errorcode":"Gone"}"#,
+        VALIDATION,
+        Kind::DuplicateProperty,
+        20,
+    );
+    refused(
+        br#"{"errorSubcode":null,"ErrorSubcode":"Busy"}"#,
+        VALIDATION,
+        Kind::DuplicateProperty,
+        21,
+    );
 }
 
 #[test]
@@ -103,7 +136,12 @@ fn unknown_properties_are_ignored_but_must_be_well_formed() {
 
 #[test]
 fn syntax_errors_win_over_validation_errors() {
-    refused(br#"{"errorCode":"Nope","a":tru}"#, DESERIALIZATION, Kind::UnexpectedByte, 27);
+    refused(
+        br#"{"errorCode":"Nope","a":tru}"#,
+        DESERIALIZATION,
+        Kind::UnexpectedByte,
+        27,
+    );
     refused(br#"{"errorCode":"Nope"} x"#, DESERIALIZATION, Kind::TrailingContent, 21);
 }
 
@@ -126,7 +164,12 @@ fn the_root_must_be_an_object() {
 
 #[test]
 fn raw_control_characters_in_strings_are_deserialization_failure() {
-    refused(b"{\"errorCode\":\"Bad\nRequest\"}", DESERIALIZATION, Kind::ControlCharacter, 17);
+    refused(
+        b"{\"errorCode\":\"Bad\nRequest\"}",
+        DESERIALIZATION,
+        Kind::ControlCharacter,
+        17,
+    );
     refused(b"{\"a\":\"\x00\"}", DESERIALIZATION, Kind::ControlCharacter, 6);
     refused(b"{\"a\":\"\x1f\"}", DESERIALIZATION, Kind::ControlCharacter, 6);
 }
@@ -143,7 +186,12 @@ fn invalid_escapes_and_lone_surrogates_are_deserialization_failure() {
 #[test]
 fn trailing_commas_comments_and_trailing_content_are_deserialization_failure() {
     refused(br#"{"errorCode":"Gone",}"#, DESERIALIZATION, Kind::UnexpectedByte, 20);
-    refused(br#"{"errorCode":"Gone"/*c*/}"#, DESERIALIZATION, Kind::UnexpectedByte, 19);
+    refused(
+        br#"{"errorCode":"Gone"/*c*/}"#,
+        DESERIALIZATION,
+        Kind::UnexpectedByte,
+        19,
+    );
     refused(b"// c\n{}", DESERIALIZATION, Kind::RootNotObject, 0);
     refused(b"{}{}", DESERIALIZATION, Kind::TrailingContent, 2);
     assert_eq!(ok("{} \r\n\t"), Report::EMPTY);

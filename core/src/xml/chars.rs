@@ -45,8 +45,7 @@ pub(super) fn is_name_start(c: char) -> bool {
 
 /// `NameChar` (production 4a).
 pub(super) fn is_name_char(c: char) -> bool {
-    is_name_start(c)
-        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+    is_name_start(c) || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
 /// Decodes the entity or character reference starting at `at` (on its `&`).
@@ -110,7 +109,14 @@ pub(super) struct AttributeBytes<'a> {
 
 impl<'a> AttributeBytes<'a> {
     pub(super) fn new(bytes: &'a [u8], start: usize, end: usize) -> Self {
-        AttributeBytes { bytes, pos: start, end, pending: [0; 4], pending_pos: 0, pending_len: 0 }
+        AttributeBytes {
+            bytes,
+            pos: start,
+            end,
+            pending: [0; 4],
+            pending_pos: 0,
+            pending_len: 0,
+        }
     }
 }
 

@@ -28,7 +28,10 @@ pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
     let text = core::str::from_utf8(input).map_err(|e| DecodeError::new(Kind::InvalidUtf8, e.valid_up_to()))?;
     check_chars(input)?;
     let mut document = Document {
-        reader: Reader { text, pos: bom_len(input) },
+        reader: Reader {
+            text,
+            pos: bom_len(input),
+        },
         slots: Slots::default(),
         open: Vec::new(),
         bindings: Vec::new(),
@@ -240,7 +243,14 @@ impl Document<'_> {
         self.classify(at, name, namespace, &attributes, empty)?;
         if empty {
             self.bindings.truncate(bindings_mark);
-        } else if self.open.push(Open { name: name.full, bindings_mark }).is_err() {
+        } else if self
+            .open
+            .push(Open {
+                name: name.full,
+                bindings_mark,
+            })
+            .is_err()
+        {
             return Err(DecodeError::new(Kind::TooDeep, at));
         }
         Ok(empty)
@@ -294,8 +304,13 @@ impl Document<'_> {
         {
             return Err(invalid);
         }
-        let binding = Binding { prefix, uri: attribute.value };
-        self.bindings.push(binding).map_err(|_| DecodeError::new(Kind::TooManyNamespaces, attribute.name.full.start))
+        let binding = Binding {
+            prefix,
+            uri: attribute.value,
+        };
+        self.bindings
+            .push(binding)
+            .map_err(|_| DecodeError::new(Kind::TooManyNamespaces, attribute.name.full.start))
     }
 
     /// The namespace of a name with this prefix; an unprefixed attribute has none.
@@ -315,7 +330,11 @@ impl Document<'_> {
         if name == b"xml" {
             return Ok(Namespace::Xml);
         }
-        let binding = self.bindings.iter().rev().find(|b| b.prefix.is_some_and(|p| r.slice(p) == name));
+        let binding = self
+            .bindings
+            .iter()
+            .rev()
+            .find(|b| b.prefix.is_some_and(|p| r.slice(p) == name));
         match binding {
             Some(binding) if name != b"xmlns" => Ok(Namespace::Declared(binding.uri)),
             _ => Err(DecodeError::new(Kind::UndeclaredPrefix, prefix.start)),
@@ -361,14 +380,21 @@ impl Document<'_> {
             0 if !matches!(local, b"input" | b"resource") => Err(DecodeError::new(Kind::WrongRoot, at)),
             0 if !is_ucwa => Err(DecodeError::new(Kind::WrongNamespace, at)),
             1 if is_ucwa && local == b"property" => {
-                let name_value = attributes.iter().find(|a| a.name.prefix.is_none() && r.slice(a.name.full) == b"name");
+                let name_value = attributes
+                    .iter()
+                    .find(|a| a.name.prefix.is_none() && r.slice(a.name.full) == b"name");
                 let Some(name_value) = name_value else { return Ok(()) };
                 let mut text = Capture::exact();
                 self.value_bytes(name_value.value).for_each(|b| text.push(b));
                 if let Some(property) = text.value().and_then(Property::from_name_ignore_case) {
                     self.slots.mark_given(property, at);
                     if !empty {
-                        self.property = Some(PropertyValue { property, at, text: Capture::trimmed(), has_child_element: false });
+                        self.property = Some(PropertyValue {
+                            property,
+                            at,
+                            text: Capture::trimmed(),
+                            has_child_element: false,
+                        });
                     }
                 }
                 Ok(())
@@ -398,13 +424,13 @@ impl Document<'_> {
             return Err(DecodeError::new(Kind::MismatchedTag, at));
         }
         self.bindings.truncate(open.bindings_mark);
-        if self.open.len() == 1 {
-            if let Some(value) = self.property.take() {
-                if value.has_child_element {
-                    self.slots.reject(value.property, Kind::NotAString, value.at);
-                } else if !value.text.is_empty() {
-                    self.slots.set(value.property, value.text.value(), value.at);
-                }
+        if self.open.len() == 1
+            && let Some(value) = self.property.take()
+        {
+            if value.has_child_element {
+                self.slots.reject(value.property, Kind::NotAString, value.at);
+            } else if !value.text.is_empty() {
+                self.slots.set(value.property, value.text.value(), value.at);
             }
         }
         Ok(())
@@ -419,8 +445,12 @@ const SUBCODE_START: &str = r#"<property name="errorSubcode">"#;
 const PROPERTY_END: &str = "</property>";
 
 /// Fixed text of the XML encoding around the two values.
-pub(crate) const ENCODED_FRAME_LEN: usize =
-    DECLARATION.len() + INPUT_START.len() + CODE_START.len() + SUBCODE_START.len() + 2 * PROPERTY_END.len() + INPUT_END.len();
+pub(crate) const ENCODED_FRAME_LEN: usize = DECLARATION.len()
+    + INPUT_START.len()
+    + CODE_START.len()
+    + SUBCODE_START.len()
+    + 2 * PROPERTY_END.len()
+    + INPUT_END.len();
 
 /// Encodes a report as a UCWA `<input>` document; absent properties are left out.
 pub(crate) fn encode(report: &Report, out: &mut [u8]) -> Result<usize, EncodeError> {

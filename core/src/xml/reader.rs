@@ -40,7 +40,9 @@ impl<'a> Reader<'a> {
     }
 
     pub(super) fn starts_with(&self, pattern: &[u8]) -> bool {
-        self.bytes().get(self.pos..).is_some_and(|rest| rest.starts_with(pattern))
+        self.bytes()
+            .get(self.pos..)
+            .is_some_and(|rest| rest.starts_with(pattern))
     }
 
     pub(super) fn error(&self, kind: Kind) -> DecodeError {
@@ -101,15 +103,33 @@ impl<'a> Reader<'a> {
         let invalid = DecodeError::new(Kind::InvalidName, full.start);
         let mut colons = bytes.iter().enumerate().filter(|&(_, &b)| b == b':');
         match (colons.next(), colons.next()) {
-            (None, _) => Ok(QName { full, prefix: None, local: full }),
+            (None, _) => Ok(QName {
+                full,
+                prefix: None,
+                local: full,
+            }),
             (Some((i, _)), None) => {
                 let split = full.start + i;
-                let local = Span { start: split + 1, end: full.end };
-                let local_starts_well = self.text.get(local.start..local.end).and_then(|s| s.chars().next()).is_some_and(is_name_start);
+                let local = Span {
+                    start: split + 1,
+                    end: full.end,
+                };
+                let local_starts_well = self
+                    .text
+                    .get(local.start..local.end)
+                    .and_then(|s| s.chars().next())
+                    .is_some_and(is_name_start);
                 if i == 0 || !local_starts_well {
                     return Err(invalid);
                 }
-                Ok(QName { full, prefix: Some(Span { start: full.start, end: split }), local })
+                Ok(QName {
+                    full,
+                    prefix: Some(Span {
+                        start: full.start,
+                        end: split,
+                    }),
+                    local,
+                })
             }
             _ => Err(invalid),
         }

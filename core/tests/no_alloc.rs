@@ -1,0 +1,71 @@
+//! Decoding and encoding allocate nothing: a counting global allocator proves it.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use mediadiag::{Encoding, Fault, MediaType, Report, Scopes, match_path, route::DEFAULT_PREFIXES};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator unchanged; only counts calls.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+const JSON: &[u8] = b"{\n  \"errorCode\" : \"BadRequest\",\n  \"errorSubcode\" : \"InviteesOnly\"\n}";
+const XML: &[u8] = b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<input xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\">\n  <property name=\"errorCode\">TooManyRequests</property>\n  <property name=\"errorSubcode\">MediaNegotiationFailure</property>\n</input>";
+const BAD: &[&[u8]] = &[
+    b"",
+    b"{\"errorCode\":\"Nope\"}",
+    b"{\"a\":[[[[",
+    b"<input/>",
+    b"<!DOCTYPE x>",
+    b"\xff",
+];
+
+#[test]
+fn decode_encode_and_faults_allocate_nothing() {
+    // Warm up anything the test harness itself allocates lazily.
+    let _ = Report::from_json(JSON);
+    let mut out = [0u8; Fault::MAX_LEN];
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let mut checks = 0;
+    for _ in 0..100 {
+        let json = Report::from_json(JSON).unwrap();
+        let xml = Report::from_xml(XML).unwrap();
+        checks += json.to_json(&mut out).unwrap() + xml.to_xml(&mut out).unwrap();
+        for body in BAD {
+            for encoding in [Encoding::Json, Encoding::Xml] {
+                let error = Report::decode(encoding, body).unwrap_err();
+                checks += Fault::from_decode_error(&error).write(encoding, &mut out).unwrap();
+            }
+        }
+        checks += usize::from(MediaType::from_content_type(b"application/json; charset=utf-8").is_ok());
+        checks += MediaType::for_error(Some(b"application/xml;q=0.5, */*"), None)
+            .as_str()
+            .len();
+        checks += usize::from(Scopes::from_scp("Conversations.Receive").allows_report());
+        checks += match_path(
+            "/ucwa/v1/applications/1/communication/conversations/2/audioVideo/reportMediaDiagnostics",
+            &DEFAULT_PREFIXES,
+        )
+        .map_or(0, |t| t.application_id.len());
+    }
+    let after = ALLOCATIONS.load(Ordering::SeqCst);
+    assert!(checks > 0);
+    assert_eq!(after - before, 0, "allocations during decode/encode");
+}
