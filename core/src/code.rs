@@ -31,6 +31,75 @@ const fn longest(names: &[&str]) -> usize {
     longest
 }
 
+/// Slots of the lookup tables: a power of two, about three times the largest enumeration.
+const SLOTS: usize = 256;
+
+/// A hash of the length and a few bytes, folded to lower case (`| 0x20` folds ASCII letters;
+/// names differing elsewhere still compare unequal in `find`). Equal for names that differ
+/// only in case, and distinct enough to make most lookups compare one name.
+#[allow(clippy::indexing_slicing)] // every index is below name.len(), checked first
+const fn folded_hash(name: &[u8]) -> usize {
+    let len = name.len();
+    if len == 0 {
+        return 0;
+    }
+    let samples = [0, len - 1, len / 2, len / 3];
+    let mut hash = (len as u32).wrapping_mul(0x9E37_79B1);
+    let mut i = 0;
+    while i < samples.len() {
+        hash = (hash ^ (name[samples[i]] | 0x20) as u32).wrapping_mul(0x0100_0193);
+        i += 1;
+    }
+    (hash >> 16) as usize % SLOTS
+}
+
+/// An open-addressing table from `folded_hash` to `index + 1` (0 marks an empty slot).
+/// Built by the compiler, so a lookup hashes once and compares about one name.
+#[allow(clippy::indexing_slicing)] // every index is reduced modulo SLOTS or bounded by len()
+const fn lookup_table(names: &[&str]) -> [u8; SLOTS] {
+    let mut table = [0u8; SLOTS];
+    let mut i = 0;
+    while i < names.len() {
+        let mut slot = folded_hash(names[i].as_bytes());
+        while table[slot] != 0 {
+            slot = (slot + 1) % SLOTS;
+        }
+        table[slot] = (i + 1) as u8;
+        i += 1;
+    }
+    table
+}
+
+/// Finds a name already folded to ASCII lower case through a table built by `lookup_table`.
+fn find(table: &[u8; SLOTS], names: &[&str], folded: &[u8]) -> Option<usize> {
+    let mut slot = folded_hash(folded);
+    loop {
+        let index = usize::from(*table.get(slot)?).checked_sub(1)?;
+        if names.get(index).is_some_and(|known| matches_folded(known.as_bytes(), folded)) {
+            return Some(index);
+        }
+        slot = (slot + 1) % SLOTS;
+    }
+}
+
+/// Whether `folded` is `known` in lower case. Every known name is ASCII letters and digits,
+/// so setting bit 5 of each known byte lowers its letters and leaves its digits alone; eight
+/// bytes are compared at a time.
+fn matches_folded(known: &[u8], folded: &[u8]) -> bool {
+    if known.len() != folded.len() {
+        return false;
+    }
+    let word = |bytes: &[u8]| {
+        let mut word = [0u8; 8];
+        word.iter_mut().zip(bytes).for_each(|(w, b)| *w = *b);
+        u64::from_le_bytes(word)
+    };
+    known
+        .chunks(8)
+        .zip(folded.chunks(8))
+        .all(|(k, f)| word(k) | (0x2020_2020_2020_2020 >> (8 * (8 - k.len()))) == word(f))
+}
+
 macro_rules! ucwa_enum {
     (
         $(#[$meta:meta])*
@@ -67,13 +136,17 @@ macro_rules! ucwa_enum {
             ///
             /// No two values of the enumeration differ only in case, so the answer is unique.
             pub fn from_name_ignore_case(name: &[u8]) -> Option<Self> {
-                if name.len() > Self::MAX_NAME_LEN {
-                    return None;
-                }
-                Self::NAMES
-                    .iter()
-                    .position(|known| known.len() == name.len() && known.as_bytes().eq_ignore_ascii_case(name))
-                    .and_then(|index| Self::ALL.get(index).copied())
+                let mut folded = [0u8; Self::MAX_NAME_LEN];
+                let folded = folded.get_mut(..name.len())?;
+                folded.copy_from_slice(name);
+                folded.make_ascii_lowercase();
+                Self::from_folded(folded)
+            }
+
+            /// Looks up a name already folded to ASCII lower case.
+            pub(crate) fn from_folded(folded: &[u8]) -> Option<Self> {
+                const TABLE: [u8; SLOTS] = lookup_table(&$name::NAMES);
+                find(&TABLE, &Self::NAMES, folded).and_then(|index| Self::ALL.get(index).copied())
             }
         }
 
@@ -177,7 +250,17 @@ mod tests {
     }
 
     #[test]
+    fn names_are_ascii_letters_and_digits_as_the_folded_compare_needs() {
+        for name in ErrorCode::NAMES.iter().chain(&ErrorSubcode::NAMES) {
+            assert!(name.bytes().all(|b| b.is_ascii_alphanumeric()), "{name}");
+        }
+    }
+
+    #[test]
     fn unknown_names_are_refused() {
+        // Bit 5 set on a digit's control-character twin must not match the digit.
+        assert_eq!(ErrorSubcode::from_name_ignore_case(b"IPv\x16NotSupported"), None);
+        assert_eq!(ErrorSubcode::from_name_ignore_case(b"ipv6notsupported"), Some(ErrorSubcode::IPv6NotSupported));
         assert_eq!("BadRequest ".parse::<ErrorCode>(), Err(UnknownName));
         assert_eq!("".parse::<ErrorCode>(), Err(UnknownName));
         assert_eq!(ErrorCode::from_name_ignore_case(b"Bad\0Request"), None);

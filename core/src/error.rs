@@ -32,6 +32,15 @@ impl Property {
             None
         }
     }
+
+    /// Matches a property name already folded to ASCII lower case.
+    pub(crate) fn from_folded(folded: &[u8]) -> Option<Self> {
+        match folded {
+            b"errorcode" => Some(Property::ErrorCode),
+            b"errorsubcode" => Some(Property::ErrorSubcode),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Property {
@@ -167,19 +176,11 @@ pub struct DecodeError {
 
 impl DecodeError {
     pub(crate) const fn new(kind: DecodeErrorKind, offset: usize) -> Self {
-        DecodeError {
-            kind,
-            offset,
-            property: None,
-        }
+        DecodeError { kind, offset, property: None }
     }
 
     pub(crate) const fn for_property(kind: DecodeErrorKind, offset: usize, property: Property) -> Self {
-        DecodeError {
-            kind,
-            offset,
-            property: Some(property),
-        }
+        DecodeError { kind, offset, property: Some(property) }
     }
 
     /// What went wrong.

@@ -31,13 +31,7 @@ const FIXED_ROOM: usize = 400;
 impl Fault {
     /// A fault with a code, subcode and message.
     pub const fn new(code: ErrorCode, subcode: Option<ErrorSubcode>, message: &'static str) -> Fault {
-        Fault {
-            code,
-            subcode,
-            message,
-            offset: None,
-            parameter: None,
-        }
+        Fault { code, subcode, message, offset: None, parameter: None }
     }
 
     /// A buffer this long always holds a fault whose message is at most 100 bytes, in
@@ -145,10 +139,7 @@ fn json_escaped(out: &mut Cursor<'_>, text: &str) -> Result<(), EncodeError> {
             '\u{0}'..='\u{1f}' => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
                 let b = c as usize;
-                let hex = [
-                    HEX.get(b >> 4).copied().unwrap_or(b'0'),
-                    HEX.get(b & 15).copied().unwrap_or(b'0'),
-                ];
+                let hex = [HEX.get(b >> 4).copied().unwrap_or(b'0'), HEX.get(b & 15).copied().unwrap_or(b'0')];
                 out.put_str("\\u00")?;
                 out.put(&hex)?;
             }

@@ -139,11 +139,7 @@ impl MediaType {
             }
         }
         let media = MediaType::from_essence(type_, subtype).ok_or(MediaTypeError::Unsupported)?;
-        if charset_ok {
-            Ok(media)
-        } else {
-            Err(MediaTypeError::Charset)
-        }
+        if charset_ok { Ok(media) } else { Err(MediaTypeError::Charset) }
     }
 
     /// Chooses the media type of an error body (SPEC section 3): the most preferred

@@ -29,10 +29,7 @@ const JSON_FRAME_LEN: usize = r#"{"errorCode":"","errorSubcode":""}"#.len();
 
 impl Report {
     /// A report with neither property.
-    pub const EMPTY: Report = Report {
-        error_code: None,
-        error_subcode: None,
-    };
+    pub const EMPTY: Report = Report { error_code: None, error_subcode: None };
 
     /// The longest output of [`Report::to_json`]: a buffer this long always fits.
     pub const JSON_MAX_LEN: usize = JSON_FRAME_LEN + ErrorCode::MAX_NAME_LEN + ErrorSubcode::MAX_NAME_LEN;
@@ -42,10 +39,7 @@ impl Report {
 
     /// A report with both properties set.
     pub const fn new(error_code: ErrorCode, error_subcode: ErrorSubcode) -> Self {
-        Report {
-            error_code: Some(error_code),
-            error_subcode: Some(error_subcode),
-        }
+        Report { error_code: Some(error_code), error_subcode: Some(error_subcode) }
     }
 
     /// Decodes and validates a JSON body (SPEC section 4).
@@ -134,15 +128,15 @@ impl Slots {
         }
     }
 
-    /// Sets a property from its text; `None` text means it cannot be a known name.
+    /// Sets a property from its folded text; `None` text means it cannot be a known name.
     pub(crate) fn set(&mut self, property: Property, text: Option<&[u8]>, at: usize) {
         let known = match property {
-            Property::ErrorCode => text
-                .and_then(ErrorCode::from_name_ignore_case)
-                .map(|code| self.report.error_code = Some(code)),
-            Property::ErrorSubcode => text
-                .and_then(ErrorSubcode::from_name_ignore_case)
-                .map(|subcode| self.report.error_subcode = Some(subcode)),
+            Property::ErrorCode => {
+                text.and_then(ErrorCode::from_folded).map(|code| self.report.error_code = Some(code))
+            }
+            Property::ErrorSubcode => {
+                text.and_then(ErrorSubcode::from_folded).map(|subcode| self.report.error_subcode = Some(subcode))
+            }
         };
         if known.is_none() {
             self.reject(property, DecodeErrorKind::UnknownValue, at);

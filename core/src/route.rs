@@ -35,10 +35,7 @@ pub fn match_path<'a>(path: &'a str, prefixes: &[&str]) -> Option<Target<'a>> {
         let (application_id, rest) = identifier(rest)?;
         let rest = rest.strip_prefix("/communication/conversations/")?;
         let (conversation_id, rest) = identifier(rest)?;
-        (rest == "/audioVideo/reportMediaDiagnostics").then_some(Target {
-            application_id,
-            conversation_id,
-        })
+        (rest == "/audioVideo/reportMediaDiagnostics").then_some(Target { application_id, conversation_id })
     })
 }
 
@@ -47,8 +44,6 @@ fn identifier(rest: &str) -> Option<(&str, &str)> {
     let end = rest.find('/').unwrap_or(rest.len());
     let (id, rest) = rest.split_at_checked(end)?;
     let valid = (1..=MAX_ID_LEN).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
     valid.then_some((id, rest))
 }

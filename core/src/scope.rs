@@ -67,9 +67,7 @@ impl Scopes {
     /// assert!(!Scopes::from_scp("conversations.receive").allows_report());
     /// ```
     pub fn from_scp(scp: &str) -> Scopes {
-        scp.split(' ')
-            .filter_map(Scope::from_name)
-            .fold(Scopes::NONE, Scopes::with)
+        scp.split(' ').filter_map(Scope::from_name).fold(Scopes::NONE, Scopes::with)
     }
 
     /// This set with `scope` added.

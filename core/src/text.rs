@@ -13,7 +13,8 @@ pub(crate) fn bom_len(input: &[u8]) -> usize {
 /// Longest value worth keeping: longer than every enum name, so a longer value is unknown.
 const CAPTURE_LEN: usize = 32;
 
-/// A fixed buffer that keeps the first bytes of a decoded value, to compare with enum names.
+/// A fixed buffer that keeps the first bytes of a decoded value, folded to ASCII lower case,
+/// to compare with names that match case-insensitively.
 ///
 /// It never fails: a value that does not fit, or that has white space inside when trimming,
 /// is remembered as `spoiled` (it cannot be any known name) while the caller keeps validating.
@@ -28,21 +29,12 @@ pub(crate) struct Capture {
 impl Capture {
     /// A capture that keeps the value exactly (JSON).
     pub(crate) const fn exact() -> Self {
-        Capture {
-            buf: [0; CAPTURE_LEN],
-            len: 0,
-            spoiled: false,
-            trim: false,
-            pending_space: false,
-        }
+        Capture { buf: [0; CAPTURE_LEN], len: 0, spoiled: false, trim: false, pending_space: false }
     }
 
     /// A capture that trims leading and trailing XML white space (XML text values).
     pub(crate) const fn trimmed() -> Self {
-        Capture {
-            trim: true,
-            ..Capture::exact()
-        }
+        Capture { trim: true, ..Capture::exact() }
     }
 
     pub(crate) fn push(&mut self, byte: u8) {
@@ -56,7 +48,7 @@ impl Capture {
         }
         match self.buf.get_mut(self.len) {
             Some(slot) => {
-                *slot = byte;
+                *slot = byte.to_ascii_lowercase();
                 self.len += 1;
             }
             None => self.spoiled = true,
@@ -71,8 +63,18 @@ impl Capture {
     }
 
     pub(crate) fn push_all(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.push(byte);
+        if self.trim {
+            bytes.iter().for_each(|&byte| self.push(byte));
+            return;
+        }
+        let end = self.len + bytes.len();
+        match self.buf.get_mut(self.len..end) {
+            Some(slot) => {
+                // A byte loop: values are short, and this beats a call to memcpy.
+                slot.iter_mut().zip(bytes).for_each(|(slot, byte)| *slot = byte.to_ascii_lowercase());
+                self.len = end;
+            }
+            None => self.spoiled = true,
         }
     }
 
@@ -81,7 +83,7 @@ impl Capture {
         self.len == 0 && !self.spoiled
     }
 
-    /// The captured bytes, or `None` when the value cannot be a known name.
+    /// The captured bytes in ASCII lower case, or `None` when the value cannot be a known name.
     pub(crate) fn value(&self) -> Option<&[u8]> {
         if self.spoiled { None } else { self.buf.get(..self.len) }
     }

@@ -11,10 +11,7 @@ fn the_resource_path_matches_under_both_default_prefixes() {
     assert_eq!((target.application_id, target.conversation_id), ("192", "137"));
     let online = RESOURCE.replacen("/ucwa/v1", "/ucwa/oauth/v1", 1);
     assert!(match_path(&online, &DEFAULT_PREFIXES).is_some());
-    assert!(
-        match_path(&format!("{RESOURCE}?x=1&y"), &DEFAULT_PREFIXES).is_some(),
-        "the query string is ignored"
-    );
+    assert!(match_path(&format!("{RESOURCE}?x=1&y"), &DEFAULT_PREFIXES).is_some(), "the query string is ignored");
     let custom = RESOURCE.replacen("/ucwa/v1", "/api", 1);
     assert!(match_path(&custom, &["/api"]).is_some());
     assert!(match_path(&custom, &DEFAULT_PREFIXES).is_none());
@@ -69,10 +66,7 @@ fn other_content_types_and_charsets_are_refused() {
         ("application/x-www-form-urlencoded", MediaTypeError::Unsupported),
         ("application/json; charset=iso-8859-1", MediaTypeError::Charset),
         ("application/json; charset=\"utf-16\"", MediaTypeError::Charset),
-        (
-            "application/json; charset=utf-8; charset=latin1",
-            MediaTypeError::Charset,
-        ),
+        ("application/json; charset=utf-8; charset=latin1", MediaTypeError::Charset),
         ("application/json;", MediaTypeError::Malformed),
         ("application/json charset=utf-8", MediaTypeError::Malformed),
         ("application", MediaTypeError::Malformed),
@@ -88,39 +82,20 @@ fn other_content_types_and_charsets_are_refused() {
 fn error_bodies_follow_accept_then_the_request_then_json() {
     let choose = |accept: Option<&str>, request| MediaType::for_error(accept.map(str::as_bytes), request);
     assert_eq!(choose(Some("application/xml"), Some(MediaType::Json)), MediaType::Xml);
-    assert_eq!(
-        choose(Some("application/vnd.microsoft.com.ucwa+xml"), None),
-        MediaType::UcwaXml
-    );
-    assert_eq!(
-        choose(Some("application/json;q=0.5, application/xml"), None),
-        MediaType::Xml
-    );
-    assert_eq!(
-        choose(
-            Some("application/xml;q=0, application/json;q=0.1"),
-            Some(MediaType::Xml)
-        ),
-        MediaType::Json
-    );
+    assert_eq!(choose(Some("application/vnd.microsoft.com.ucwa+xml"), None), MediaType::UcwaXml);
+    assert_eq!(choose(Some("application/json;q=0.5, application/xml"), None), MediaType::Xml);
+    assert_eq!(choose(Some("application/xml;q=0, application/json;q=0.1"), Some(MediaType::Xml)), MediaType::Json);
     assert_eq!(choose(Some("*/*"), Some(MediaType::Xml)), MediaType::Xml);
     assert_eq!(choose(Some("text/html"), Some(MediaType::UcwaXml)), MediaType::UcwaXml);
     assert_eq!(choose(Some("application/xml;q=2"), None), MediaType::Json);
     assert_eq!(choose(None, None), MediaType::Json);
-    assert_eq!(
-        MediaType::UcwaJson.content_type(),
-        "application/vnd.microsoft.com.ucwa+json; charset=utf-8"
-    );
+    assert_eq!(MediaType::UcwaJson.content_type(), "application/vnd.microsoft.com.ucwa+json; charset=utf-8");
 }
 
 #[test]
 fn fault_bodies_are_compact_ucwa_json_and_xml() {
     let mut buf = [0u8; Fault::MAX_LEN];
-    let fault = Fault::new(
-        ErrorCode::Conflict,
-        Some(ErrorSubcode::AlreadyExists),
-        "Say \"hi\" <now> & \\ \u{1}",
-    );
+    let fault = Fault::new(ErrorCode::Conflict, Some(ErrorSubcode::AlreadyExists), "Say \"hi\" <now> & \\ \u{1}");
     let len = fault.write(Encoding::Json, &mut buf).unwrap();
     assert_eq!(
         std::str::from_utf8(&buf[..len]).unwrap(),
@@ -136,10 +111,7 @@ fn fault_bodies_are_compact_ucwa_json_and_xml() {
     );
     let no_subcode = Fault::new(ErrorCode::MethodNotAllowed, None, "Only POST is allowed.");
     let len = no_subcode.write(Encoding::Json, &mut buf).unwrap();
-    assert_eq!(
-        &buf[..len],
-        br#"{"code":"MethodNotAllowed","message":"Only POST is allowed."}"#
-    );
+    assert_eq!(&buf[..len], br#"{"code":"MethodNotAllowed","message":"Only POST is allowed."}"#);
     assert!(no_subcode.write(Encoding::Json, &mut buf[..10]).is_err());
 }
 
@@ -159,9 +131,7 @@ fn decode_faults_name_the_property_and_never_echo_input() {
     );
     assert!(!xml.contains("script"), "{xml}");
     let error = Report::from_json(b"{\"x\":\"secret\x01\"}").unwrap_err();
-    let len = Fault::from_decode_error(&error)
-        .write(Encoding::Json, &mut buf)
-        .unwrap();
+    let len = Fault::from_decode_error(&error).write(Encoding::Json, &mut buf).unwrap();
     let json = std::str::from_utf8(&buf[..len]).unwrap();
     assert_eq!(
         json,
@@ -173,10 +143,7 @@ fn decode_faults_name_the_property_and_never_echo_input() {
 fn scopes_come_from_a_space_separated_scp_and_compare_exactly() {
     assert!(Scopes::from_scp("Conversations.Initiate").contains(Scope::ConversationsInitiate));
     assert!(Scopes::from_scp("a  Conversations.Receive b").allows_report());
-    assert_eq!(
-        Scopes::from_scp("Conversations.Initiate Conversations.Receive"),
-        Scopes::BOTH
-    );
+    assert_eq!(Scopes::from_scp("Conversations.Initiate Conversations.Receive"), Scopes::BOTH);
     for scp in [
         "",
         "User.ReadWrite Contacts.ReadWrite",
@@ -190,8 +157,5 @@ fn scopes_come_from_a_space_separated_scp_and_compare_exactly() {
         Scopes::BOTH.iter().map(Scope::as_str).collect::<Vec<_>>(),
         ["Conversations.Initiate", "Conversations.Receive"]
     );
-    assert_eq!(
-        mediadiag::REQUIRED_SCOPES,
-        "Conversations.Initiate Conversations.Receive"
-    );
+    assert_eq!(mediadiag::REQUIRED_SCOPES, "Conversations.Initiate Conversations.Receive");
 }

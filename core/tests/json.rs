@@ -73,41 +73,16 @@ fn an_unknown_value_is_parameter_validation_failure_naming_the_property() {
     // Values are taken exactly: no trimming, and the empty string is not null.
     refused(br#"{"errorCode":" BadRequest"}"#, VALIDATION, Kind::UnknownValue, 13);
     refused(br#"{"errorCode":""}"#, VALIDATION, Kind::UnknownValue, 13);
-    refused(
-        br#"{"errorCode":"BadRequest\u0000"}"#,
-        VALIDATION,
-        Kind::UnknownValue,
-        13,
-    );
+    refused(br#"{"errorCode":"BadRequest\u0000"}"#, VALIDATION, Kind::UnknownValue, 13);
     // A longer value than any name, and non-ASCII look-alikes.
-    refused(
-        br#"{"errorCode":"BadRequestBadRequestBadRequestBadRequest"}"#,
-        VALIDATION,
-        Kind::UnknownValue,
-        13,
-    );
-    refused(
-        "{\"errorSubcode\":\"Bu\u{17f}y\"}".as_bytes(),
-        VALIDATION,
-        Kind::UnknownValue,
-        16,
-    );
+    refused(br#"{"errorCode":"BadRequestBadRequestBadRequestBadRequest"}"#, VALIDATION, Kind::UnknownValue, 13);
+    refused("{\"errorSubcode\":\"Bu\u{17f}y\"}".as_bytes(), VALIDATION, Kind::UnknownValue, 16);
 }
 
 #[test]
 fn a_property_given_twice_is_parameter_validation_failure() {
-    refused(
-        br#"{"errorCode":"Gone","errorcode":"Gone"}"#,
-        VALIDATION,
-        Kind::DuplicateProperty,
-        20,
-    );
-    refused(
-        br#"{"errorSubcode":null,"ErrorSubcode":"Busy"}"#,
-        VALIDATION,
-        Kind::DuplicateProperty,
-        21,
-    );
+    refused(br#"{"errorCode":"Gone","errorcode":"Gone"}"#, VALIDATION, Kind::DuplicateProperty, 20);
+    refused(br#"{"errorSubcode":null,"ErrorSubcode":"Busy"}"#, VALIDATION, Kind::DuplicateProperty, 21);
 }
 
 #[test]
@@ -136,12 +111,7 @@ fn unknown_properties_are_ignored_but_must_be_well_formed() {
 
 #[test]
 fn syntax_errors_win_over_validation_errors() {
-    refused(
-        br#"{"errorCode":"Nope","a":tru}"#,
-        DESERIALIZATION,
-        Kind::UnexpectedByte,
-        27,
-    );
+    refused(br#"{"errorCode":"Nope","a":tru}"#, DESERIALIZATION, Kind::UnexpectedByte, 27);
     refused(br#"{"errorCode":"Nope"} x"#, DESERIALIZATION, Kind::TrailingContent, 21);
 }
 
@@ -164,12 +134,7 @@ fn the_root_must_be_an_object() {
 
 #[test]
 fn raw_control_characters_in_strings_are_deserialization_failure() {
-    refused(
-        b"{\"errorCode\":\"Bad\nRequest\"}",
-        DESERIALIZATION,
-        Kind::ControlCharacter,
-        17,
-    );
+    refused(b"{\"errorCode\":\"Bad\nRequest\"}", DESERIALIZATION, Kind::ControlCharacter, 17);
     refused(b"{\"a\":\"\x00\"}", DESERIALIZATION, Kind::ControlCharacter, 6);
     refused(b"{\"a\":\"\x1f\"}", DESERIALIZATION, Kind::ControlCharacter, 6);
 }
@@ -186,12 +151,7 @@ fn invalid_escapes_and_lone_surrogates_are_deserialization_failure() {
 #[test]
 fn trailing_commas_comments_and_trailing_content_are_deserialization_failure() {
     refused(br#"{"errorCode":"Gone",}"#, DESERIALIZATION, Kind::UnexpectedByte, 20);
-    refused(
-        br#"{"errorCode":"Gone"/*c*/}"#,
-        DESERIALIZATION,
-        Kind::UnexpectedByte,
-        19,
-    );
+    refused(br#"{"errorCode":"Gone"/*c*/}"#, DESERIALIZATION, Kind::UnexpectedByte, 19);
     refused(b"// c\n{}", DESERIALIZATION, Kind::RootNotObject, 0);
     refused(b"{}{}", DESERIALIZATION, Kind::TrailingContent, 2);
     assert_eq!(ok("{} \r\n\t"), Report::EMPTY);

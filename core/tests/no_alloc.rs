@@ -31,14 +31,7 @@ static GLOBAL: Counting = Counting;
 
 const JSON: &[u8] = b"{\n  \"errorCode\" : \"BadRequest\",\n  \"errorSubcode\" : \"InviteesOnly\"\n}";
 const XML: &[u8] = b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<input xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\">\n  <property name=\"errorCode\">TooManyRequests</property>\n  <property name=\"errorSubcode\">MediaNegotiationFailure</property>\n</input>";
-const BAD: &[&[u8]] = &[
-    b"",
-    b"{\"errorCode\":\"Nope\"}",
-    b"{\"a\":[[[[",
-    b"<input/>",
-    b"<!DOCTYPE x>",
-    b"\xff",
-];
+const BAD: &[&[u8]] = &[b"", b"{\"errorCode\":\"Nope\"}", b"{\"a\":[[[[", b"<input/>", b"<!DOCTYPE x>", b"\xff"];
 
 #[test]
 fn decode_encode_and_faults_allocate_nothing() {
@@ -58,9 +51,7 @@ fn decode_encode_and_faults_allocate_nothing() {
             }
         }
         checks += usize::from(MediaType::from_content_type(b"application/json; charset=utf-8").is_ok());
-        checks += MediaType::for_error(Some(b"application/xml;q=0.5, */*"), None)
-            .as_str()
-            .len();
+        checks += MediaType::for_error(Some(b"application/xml;q=0.5, */*"), None).as_str().len();
         checks += usize::from(Scopes::from_scp("Conversations.Receive").allows_report());
         checks += match_path(
             "/ucwa/v1/applications/1/communication/conversations/2/audioVideo/reportMediaDiagnostics",

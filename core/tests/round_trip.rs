@@ -13,13 +13,7 @@ fn round_trip(report: Report, encoding: Encoding) -> Report {
 fn flip_case(name: &str, upper_every: usize) -> String {
     name.chars()
         .enumerate()
-        .map(|(i, c)| {
-            if i % upper_every == 0 {
-                c.to_ascii_uppercase()
-            } else {
-                c.to_ascii_lowercase()
-            }
-        })
+        .map(|(i, c)| if i % upper_every == 0 { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() })
         .collect()
 }
 
@@ -67,19 +61,13 @@ fn all_107_names_decode_in_any_case_in_both_encodings() {
 fn every_name_round_trips_through_both_encoders_in_canonical_case() {
     for code in ErrorCode::ALL {
         for subcode in [None, Some(ErrorSubcode::None), Some(ErrorSubcode::CannotRedirect)] {
-            let report = Report {
-                error_code: Some(code),
-                error_subcode: subcode,
-            };
+            let report = Report { error_code: Some(code), error_subcode: subcode };
             assert_eq!(round_trip(report, Encoding::Json), report);
             assert_eq!(round_trip(report, Encoding::Xml), report);
         }
     }
     for subcode in ErrorSubcode::ALL {
-        let report = Report {
-            error_code: None,
-            error_subcode: Some(subcode),
-        };
+        let report = Report { error_code: None, error_subcode: Some(subcode) };
         assert_eq!(round_trip(report, Encoding::Json), report);
         assert_eq!(round_trip(report, Encoding::Xml), report);
         let mut buf = [0u8; Report::JSON_MAX_LEN];
@@ -103,23 +91,18 @@ fn encoders_write_the_documented_text_and_fail_cleanly_on_short_buffers() {
         assert!(report.to_xml(&mut buf[..short]).is_err());
         assert!(report.to_json(&mut buf[..short.min(20)]).is_err());
     }
-    let longest = Report::new(
-        ErrorCode::ExchangeServiceFailure,
-        ErrorSubcode::InvalidExchangeServerVersion,
-    );
+    let longest = Report::new(ErrorCode::ExchangeServiceFailure, ErrorSubcode::InvalidExchangeServerVersion);
     assert_eq!(longest.to_json(&mut buf).unwrap(), Report::JSON_MAX_LEN);
     assert_eq!(longest.to_xml(&mut buf).unwrap(), Report::XML_MAX_LEN);
 }
 
 fn any_report() -> impl Strategy<Value = Report> {
-    (
-        proptest::option::of(0..ErrorCode::ALL.len()),
-        proptest::option::of(0..ErrorSubcode::ALL.len()),
-    )
-        .prop_map(|(code, subcode)| Report {
+    (proptest::option::of(0..ErrorCode::ALL.len()), proptest::option::of(0..ErrorSubcode::ALL.len())).prop_map(
+        |(code, subcode)| Report {
             error_code: code.map(|i| ErrorCode::ALL[i]),
             error_subcode: subcode.map(|i| ErrorSubcode::ALL[i]),
-        })
+        },
+    )
 }
 
 proptest! {
@@ -151,5 +134,21 @@ proptest! {
             body.truncate(cut.max(1));
             let _ = Report::decode(encoding, &body);
         }
+    }
+}
+
+#[test]
+fn serde_serialization_matches_to_json() {
+    for report in [
+        Report::EMPTY,
+        Report::new(ErrorCode::Gone, ErrorSubcode::Busy),
+        Report { error_code: None, error_subcode: Some(ErrorSubcode::Ended) },
+    ] {
+        let mut ours = [0u8; Report::JSON_MAX_LEN];
+        let mut theirs = [0u8; Report::JSON_MAX_LEN];
+        let ours_len = report.to_json(&mut ours).unwrap();
+        let theirs_len = serde_json_core::to_slice(&report, &mut theirs).unwrap();
+        assert_eq!(&ours[..ours_len], &theirs[..theirs_len]);
+        assert_eq!(serde_json::to_vec(&report).unwrap(), &ours[..ours_len]);
     }
 }

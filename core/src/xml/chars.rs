@@ -5,22 +5,73 @@ use crate::error::{DecodeError, DecodeErrorKind as Kind};
 /// Checks that every character of a UTF-8 text is an XML `Char`.
 ///
 /// UTF-8 validity already excludes surrogates; what remains are the C0 controls other
-/// than tab, line feed and carriage return, and U+FFFE / U+FFFF.
+/// than tab, line feed and carriage return, and U+FFFE / U+FFFF (`EF BF BE`, `EF BF BF`).
+/// Blocks of 16 bytes are screened without branches; only a suspicious block is looked at
+/// byte by byte.
 pub(super) fn check_chars(bytes: &[u8]) -> Result<(), DecodeError> {
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let bad = match b {
-            b'\t' | b'\n' | b'\r' => false,
-            0x00..=0x1F => true,
-            0xEF => matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])),
-            _ => false,
-        };
-        if bad {
-            return Err(DecodeError::new(Kind::InvalidXmlChar, i));
+    let suspicious = |b: u8| (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') | (b == 0xEF);
+    for (block_index, block) in bytes.chunks(16).enumerate() {
+        if !block.iter().fold(false, |any, &b| any | suspicious(b)) {
+            continue;
         }
-        i += 1;
+        for (i, &b) in block.iter().enumerate() {
+            let at = block_index * 16 + i;
+            let bad = b != 0xEF && suspicious(b)
+                || b == 0xEF && matches!(bytes.get(at + 1..at + 3), Some([0xBF, 0xBE | 0xBF]));
+            if bad {
+                return Err(DecodeError::new(Kind::InvalidXmlChar, at));
+            }
+        }
     }
     Ok(())
+}
+
+/// Byte classes for the reader's hot loops: one table load per byte.
+pub(super) mod class {
+    /// ASCII `NameStartChar`.
+    pub const NAME_START: u8 = 1;
+    /// ASCII `NameChar`.
+    pub const NAME: u8 = 2;
+    /// Ends a run of character data: `<`, `&`, `]`.
+    pub const TEXT_STOP: u8 = 4;
+    /// Ends a run of an attribute value: either quote, `<`, `&`.
+    pub const VALUE_STOP: u8 = 8;
+    /// Not ASCII: the start or middle of a multi-byte character.
+    pub const NON_ASCII: u8 = 16;
+}
+
+#[allow(clippy::indexing_slicing)] // b < 256, evaluated by the compiler
+const CLASSES: [u8; 256] = {
+    let mut classes = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let mut bits = 0;
+        if c.is_ascii_alphabetic() || c == b'_' || c == b':' {
+            bits |= class::NAME_START | class::NAME;
+        }
+        if c.is_ascii_digit() || c == b'-' || c == b'.' {
+            bits |= class::NAME;
+        }
+        if c == b'<' || c == b'&' || c == b']' {
+            bits |= class::TEXT_STOP;
+        }
+        if c == b'"' || c == b'\'' || c == b'<' || c == b'&' {
+            bits |= class::VALUE_STOP;
+        }
+        if c >= 0x80 {
+            bits |= class::NON_ASCII;
+        }
+        classes[b] = bits;
+        b += 1;
+    }
+    classes
+};
+
+/// Whether byte `b` has any of the class bits `mask`.
+#[inline]
+pub(super) fn is(b: u8, mask: u8) -> bool {
+    CLASSES.get(usize::from(b)).is_some_and(|bits| bits & mask != 0)
 }
 
 /// Is `c` an XML `Char` (production 2)?
@@ -109,14 +160,7 @@ pub(super) struct AttributeBytes<'a> {
 
 impl<'a> AttributeBytes<'a> {
     pub(super) fn new(bytes: &'a [u8], start: usize, end: usize) -> Self {
-        AttributeBytes {
-            bytes,
-            pos: start,
-            end,
-            pending: [0; 4],
-            pending_pos: 0,
-            pending_len: 0,
-        }
+        AttributeBytes { bytes, pos: start, end, pending: [0; 4], pending_pos: 0, pending_len: 0 }
     }
 }
 

@@ -28,10 +28,7 @@ pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
     let text = core::str::from_utf8(input).map_err(|e| DecodeError::new(Kind::InvalidUtf8, e.valid_up_to()))?;
     check_chars(input)?;
     let mut document = Document {
-        reader: Reader {
-            text,
-            pos: bom_len(input),
-        },
+        reader: Reader { text, pos: bom_len(input) },
         slots: Slots::default(),
         open: Vec::new(),
         bindings: Vec::new(),
@@ -44,15 +41,23 @@ pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
 }
 
 /// An element that is open (its start tag read, its end tag not yet).
+///
+/// Only offsets are kept, on every stack here: anything else is read again from the body
+/// when needed, which keeps the reader's memory small enough for a 1 KiB firmware stack.
 struct Open {
-    name: Span,
-    bindings_mark: usize,
+    /// Offset of the element's name, just after its `<`.
+    name_at: usize,
+    /// How many namespace bindings were in scope before this element.
+    bindings_mark: u8,
 }
 
-/// A namespace declaration in scope: `xmlns="uri"` (no prefix) or `xmlns:prefix="uri"`.
+/// A namespace declaration in scope: `xmlns="uri"` or `xmlns:prefix="uri"`.
 struct Binding {
-    prefix: Option<Span>,
-    uri: Span,
+    /// Offset of the declaring attribute's name.
+    at: usize,
+    is_default: bool,
+    is_empty: bool,
+    is_ucwa: bool,
 }
 
 /// The namespace an element or attribute name resolved to.
@@ -60,7 +65,11 @@ struct Binding {
 enum Namespace {
     None,
     Xml,
-    Declared(Span),
+    /// Declared by the attribute at this offset.
+    Declared {
+        at: usize,
+        is_ucwa: bool,
+    },
 }
 
 /// The `<property>` element whose text is being read.
@@ -71,8 +80,8 @@ struct PropertyValue {
     has_child_element: bool,
 }
 
-/// One attribute of the tag being read.
-#[derive(Clone, Copy, Default)]
+/// One attribute, read (or read again) from the body.
+#[derive(Clone, Copy)]
 struct Attribute {
     name: QName,
     value: Span,
@@ -211,7 +220,9 @@ impl Document<'_> {
         let at = self.reader.pos;
         self.reader.pos += 1;
         let name = self.reader.qname()?;
-        let mut attributes: Vec<Attribute, MAX_ATTRIBUTES> = Vec::new();
+        let bindings_mark = self.bindings.len();
+        let mut attributes: Vec<usize, MAX_ATTRIBUTES> = Vec::new();
+        let mut any_prefixed = false;
         let empty = loop {
             let r = &mut self.reader;
             let spaced = r.skip_space();
@@ -229,138 +240,153 @@ impl Document<'_> {
             let attribute_at = r.pos;
             let name = r.qname()?;
             r.equals()?;
-            let value = r.attribute_value()?;
-            if attributes.push(Attribute { name, value }).is_err() {
+            let attribute = Attribute { name, value: r.attribute_value()? };
+            for &earlier in &attributes {
+                if self.reader.slice(self.name_at(earlier)?.full) == self.reader.slice(name.full) {
+                    return Err(DecodeError::new(Kind::DuplicateAttribute, attribute_at));
+                }
+            }
+            any_prefixed |= name.prefix.is_some_and(|prefix| self.reader.slice(prefix) != b"xmlns");
+            self.declare(attribute_at, attribute)?;
+            if attributes.push(attribute_at).is_err() {
                 return Err(DecodeError::new(Kind::TooManyAttributes, attribute_at));
             }
         };
         if self.open.is_full() {
             return Err(DecodeError::new(Kind::TooDeep, at));
         }
-        let bindings_mark = self.bindings.len();
-        self.check_attributes(&attributes)?;
+        if any_prefixed {
+            self.check_prefixed_attributes(&attributes)?;
+        }
         let namespace = self.resolve(name.prefix, true)?;
         self.classify(at, name, namespace, &attributes, empty)?;
         if empty {
             self.bindings.truncate(bindings_mark);
-        } else if self
-            .open
-            .push(Open {
-                name: name.full,
-                bindings_mark,
-            })
-            .is_err()
-        {
-            return Err(DecodeError::new(Kind::TooDeep, at));
+        } else {
+            let open = Open { name_at: name.full.start, bindings_mark: bindings_mark as u8 };
+            if self.open.push(open).is_err() {
+                return Err(DecodeError::new(Kind::TooDeep, at));
+            }
         }
         Ok(empty)
     }
 
-    /// Declares the tag's namespaces, then refuses duplicate attributes (by name, and by
-    /// namespace and local name) and undeclared attribute prefixes.
-    fn check_attributes(&mut self, attributes: &[Attribute]) -> Result<(), DecodeError> {
-        for attribute in attributes {
-            self.declare(attribute)?;
-        }
+    /// Reads again the name of an attribute that was validated when its tag was read.
+    fn name_at(&self, at: usize) -> Result<QName, DecodeError> {
+        Reader { text: self.reader.text, pos: at }.qname()
+    }
+
+    /// Reads again an attribute that was validated when its tag was read.
+    fn attribute_at(&self, at: usize) -> Result<Attribute, DecodeError> {
+        let mut r = Reader { text: self.reader.text, pos: at };
+        let name = r.qname()?;
+        r.equals()?;
+        Ok(Attribute { name, value: r.attribute_value()? })
+    }
+
+    /// Refuses undeclared attribute prefixes, and two attributes with the same namespace and
+    /// local name under different prefixes.
+    fn check_prefixed_attributes(&self, attributes: &[usize]) -> Result<(), DecodeError> {
         let r = &self.reader;
-        for (i, a) in attributes.iter().enumerate() {
-            let a_ns = match a.name.prefix {
-                Some(prefix) if r.slice(prefix) != b"xmlns" => Some(self.resolve(Some(prefix), false)?),
-                _ => None,
-            };
-            for b in attributes.iter().take(i) {
-                let duplicate = if r.slice(a.name.full) == r.slice(b.name.full) {
-                    true
-                } else if let (Some(a_ns), Some(b_prefix)) = (a_ns, b.name.prefix) {
-                    r.slice(a.name.local) == r.slice(b.name.local)
-                        && r.slice(b_prefix) != b"xmlns"
-                        && self.same_namespace(a_ns, self.resolve(Some(b_prefix), false)?)
-                } else {
-                    false
-                };
-                if duplicate {
-                    return Err(DecodeError::new(Kind::DuplicateAttribute, a.name.full.start));
+        let mut prefixed = attributes.iter().filter_map(|&at| {
+            let attribute = self.attribute_at(at).ok()?;
+            let prefix = attribute.name.prefix?;
+            (r.slice(prefix) != b"xmlns").then_some((at, attribute.name))
+        });
+        prefixed.try_for_each(|(at, name)| {
+            let namespace = self.resolve(name.prefix, false)?;
+            for &earlier in attributes.iter().take_while(|&&earlier| earlier < at) {
+                let other = self.name_at(earlier)?;
+                let Some(other_prefix) = other.prefix else { continue };
+                if r.slice(other_prefix) != b"xmlns"
+                    && r.slice(other.local) == r.slice(name.local)
+                    && self.same_namespace(namespace, self.resolve(Some(other_prefix), false)?)?
+                {
+                    return Err(DecodeError::new(Kind::DuplicateAttribute, at));
                 }
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Adds the binding an `xmlns` / `xmlns:p` attribute declares, checking the reserved names.
-    fn declare(&mut self, attribute: &Attribute) -> Result<(), DecodeError> {
+    fn declare(&mut self, at: usize, attribute: Attribute) -> Result<(), DecodeError> {
         let r = &self.reader;
-        let invalid = DecodeError::new(Kind::InvalidNamespaceDeclaration, attribute.name.full.start);
         let prefix = match attribute.name.prefix {
             None if r.slice(attribute.name.full) == b"xmlns" => None,
             Some(prefix) if r.slice(prefix) == b"xmlns" => Some(attribute.name.local),
             _ => return Ok(()),
         };
-        let uri_is = |expected: &[u8]| self.value_bytes(attribute.value).eq(expected.iter().copied());
+        let is_empty = attribute.value.start == attribute.value.end;
         let declares_xml = prefix.is_some_and(|p| r.slice(p) == b"xml");
         if prefix.is_some_and(|p| r.slice(p) == b"xmlns")
-            || uri_is(XMLNS_NAMESPACE)
-            || declares_xml != uri_is(XML_NAMESPACE)
-            || (prefix.is_some() && attribute.value.start == attribute.value.end)
+            || self.value_is(attribute.value, XMLNS_NAMESPACE)
+            || declares_xml != self.value_is(attribute.value, XML_NAMESPACE)
+            || (prefix.is_some() && is_empty)
         {
-            return Err(invalid);
+            return Err(DecodeError::new(Kind::InvalidNamespaceDeclaration, at));
         }
-        let binding = Binding {
-            prefix,
-            uri: attribute.value,
-        };
-        self.bindings
-            .push(binding)
-            .map_err(|_| DecodeError::new(Kind::TooManyNamespaces, attribute.name.full.start))
+        let is_ucwa = self.value_is(attribute.value, UCWA_NAMESPACE.as_bytes());
+        let binding = Binding { at, is_default: prefix.is_none(), is_empty, is_ucwa };
+        self.bindings.push(binding).map_err(|_| DecodeError::new(Kind::TooManyNamespaces, at))
     }
 
     /// The namespace of a name with this prefix; an unprefixed attribute has none.
     fn resolve(&self, prefix: Option<Span>, is_element: bool) -> Result<Namespace, DecodeError> {
         let r = &self.reader;
+        let declared = |b: &Binding| Namespace::Declared { at: b.at, is_ucwa: b.is_ucwa };
         let Some(prefix) = prefix else {
             if !is_element {
                 return Ok(Namespace::None);
             }
-            let default = self.bindings.iter().rev().find(|b| b.prefix.is_none());
-            return Ok(match default {
-                Some(binding) if binding.uri.start != binding.uri.end => Namespace::Declared(binding.uri),
-                _ => Namespace::None,
-            });
+            let default = self.bindings.iter().rev().find(|b| b.is_default);
+            return Ok(default.filter(|b| !b.is_empty).map_or(Namespace::None, declared));
         };
         let name = r.slice(prefix);
         if name == b"xml" {
             return Ok(Namespace::Xml);
         }
-        let binding = self
-            .bindings
-            .iter()
-            .rev()
-            .find(|b| b.prefix.is_some_and(|p| r.slice(p) == name));
-        match binding {
-            Some(binding) if name != b"xmlns" => Ok(Namespace::Declared(binding.uri)),
-            _ => Err(DecodeError::new(Kind::UndeclaredPrefix, prefix.start)),
+        for binding in self.bindings.iter().rev().filter(|b| !b.is_default) {
+            if r.slice(self.name_at(binding.at)?.local) == name && name != b"xmlns" {
+                return Ok(declared(binding));
+            }
         }
+        Err(DecodeError::new(Kind::UndeclaredPrefix, prefix.start))
     }
 
     fn value_bytes(&self, value: Span) -> AttributeBytes<'_> {
         AttributeBytes::new(self.reader.bytes(), value.start, value.end)
     }
 
-    fn namespace_is(&self, namespace: Namespace, uri: &[u8]) -> bool {
-        match namespace {
-            Namespace::None => false,
-            Namespace::Xml => uri == XML_NAMESPACE,
-            Namespace::Declared(value) => self.value_bytes(value).eq(uri.iter().copied()),
+    /// Whether an attribute value needs decoding (references, white space to normalize).
+    fn is_literal(&self, value: Span) -> bool {
+        !self.reader.slice(value).iter().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
+    }
+
+    /// Whether an attribute value, decoded and normalized, is `expected`.
+    fn value_is(&self, value: Span, expected: &[u8]) -> bool {
+        if self.is_literal(value) {
+            self.reader.slice(value) == expected
+        } else {
+            self.value_bytes(value).eq(expected.iter().copied())
         }
     }
 
-    fn same_namespace(&self, a: Namespace, b: Namespace) -> bool {
-        match (a, b) {
-            (Namespace::Declared(a), Namespace::Declared(b)) => self.value_bytes(a).eq(self.value_bytes(b)),
-            (Namespace::Declared(_), Namespace::Xml) => self.namespace_is(a, XML_NAMESPACE),
-            (Namespace::Xml, Namespace::Declared(_)) => self.namespace_is(b, XML_NAMESPACE),
-            (Namespace::Xml, Namespace::Xml) => true,
+    /// The URI of a namespace, as a decoded value or a constant.
+    fn same_namespace(&self, a: Namespace, b: Namespace) -> Result<bool, DecodeError> {
+        let uri = |namespace| match namespace {
+            Namespace::Declared { at, .. } => self.attribute_at(at).map(|a| Some(Ok(a.value))),
+            Namespace::Xml => Ok(Some(Err(XML_NAMESPACE))),
+            Namespace::None => Ok(None),
+        };
+        Ok(match (uri(a)?, uri(b)?) {
+            (Some(Ok(a)), Some(Ok(b))) => self.value_bytes(a).eq(self.value_bytes(b)),
+            (Some(Ok(value)), Some(Err(constant))) | (Some(Err(constant)), Some(Ok(value))) => {
+                self.value_is(value, constant)
+            }
+            (Some(Err(_)), Some(Err(_))) => true,
             _ => false,
-        }
+        })
     }
 
     /// Gives the element its role: the root must be UCWA `input` or `resource`; a UCWA
@@ -370,31 +396,32 @@ impl Document<'_> {
         at: usize,
         name: QName,
         namespace: Namespace,
-        attributes: &[Attribute],
+        attributes: &[usize],
         empty: bool,
     ) -> Result<(), DecodeError> {
         let r = &self.reader;
         let local = r.slice(name.local);
-        let is_ucwa = self.namespace_is(namespace, UCWA_NAMESPACE.as_bytes());
+        let is_ucwa = matches!(namespace, Namespace::Declared { is_ucwa: true, .. });
         match self.open.len() {
             0 if !matches!(local, b"input" | b"resource") => Err(DecodeError::new(Kind::WrongRoot, at)),
             0 if !is_ucwa => Err(DecodeError::new(Kind::WrongNamespace, at)),
             1 if is_ucwa && local == b"property" => {
                 let name_value = attributes
                     .iter()
+                    .filter_map(|&at| self.attribute_at(at).ok())
                     .find(|a| a.name.prefix.is_none() && r.slice(a.name.full) == b"name");
                 let Some(name_value) = name_value else { return Ok(()) };
                 let mut text = Capture::exact();
-                self.value_bytes(name_value.value).for_each(|b| text.push(b));
-                if let Some(property) = text.value().and_then(Property::from_name_ignore_case) {
+                if self.is_literal(name_value.value) {
+                    text.push_all(r.slice(name_value.value));
+                } else {
+                    self.value_bytes(name_value.value).for_each(|b| text.push(b));
+                }
+                if let Some(property) = text.value().and_then(Property::from_folded) {
                     self.slots.mark_given(property, at);
                     if !empty {
-                        self.property = Some(PropertyValue {
-                            property,
-                            at,
-                            text: Capture::trimmed(),
-                            has_child_element: false,
-                        });
+                        self.property =
+                            Some(PropertyValue { property, at, text: Capture::trimmed(), has_child_element: false });
                     }
                 }
                 Ok(())
@@ -420,10 +447,11 @@ impl Document<'_> {
         let Some(open) = self.open.pop() else {
             return Err(DecodeError::new(Kind::MismatchedTag, at));
         };
-        if r.slice(open.name) != r.slice(name) {
+        let start_name = Reader { text: r.text, pos: open.name_at }.name()?;
+        if r.slice(start_name) != r.slice(name) {
             return Err(DecodeError::new(Kind::MismatchedTag, at));
         }
-        self.bindings.truncate(open.bindings_mark);
+        self.bindings.truncate(usize::from(open.bindings_mark));
         if self.open.len() == 1
             && let Some(value) = self.property.take()
         {

@@ -2,7 +2,7 @@
 //! time (names, tags, attribute values, text, comments, CDATA, processing instructions).
 //! It never recurses; the document structure is tracked by the caller.
 
-use super::chars::{is_name_char, is_name_start, is_space, reference};
+use super::chars::{class, is, is_name_char, is_name_start, is_space, reference};
 use crate::error::{DecodeError, DecodeErrorKind as Kind};
 use crate::text::Capture;
 
@@ -40,9 +40,7 @@ impl<'a> Reader<'a> {
     }
 
     pub(super) fn starts_with(&self, pattern: &[u8]) -> bool {
-        self.bytes()
-            .get(self.pos..)
-            .is_some_and(|rest| rest.starts_with(pattern))
+        self.bytes().get(self.pos..).is_some_and(|rest| rest.starts_with(pattern))
     }
 
     pub(super) fn error(&self, kind: Kind) -> DecodeError {
@@ -83,17 +81,30 @@ impl<'a> Reader<'a> {
     /// Reads an XML `Name` (colons allowed; see [`Reader::qname`]).
     pub(super) fn name(&mut self) -> Result<Span, DecodeError> {
         let start = self.pos;
-        match self.char_here() {
-            Some(c) if is_name_start(c) => self.pos += c.len_utf8(),
+        match self.peek() {
+            Some(b) if is(b, class::NAME_START) => self.pos += 1,
+            Some(b) if is(b, class::NON_ASCII) && self.step_char_if(is_name_start) => {}
             _ => return Err(self.fail(Kind::InvalidName)),
         }
-        while let Some(c) = self.char_here() {
-            if !is_name_char(c) {
-                break;
+        loop {
+            let rest = self.bytes().get(self.pos..).unwrap_or_default();
+            self.pos += rest.iter().position(|&b| !is(b, class::NAME)).unwrap_or(rest.len());
+            match self.peek() {
+                Some(b) if is(b, class::NON_ASCII) && self.step_char_if(is_name_char) => {}
+                _ => return Ok(Span { start, end: self.pos }),
             }
-            self.pos += c.len_utf8();
         }
-        Ok(Span { start, end: self.pos })
+    }
+
+    /// Steps past the (non-ASCII) character at the cursor if `admits` it.
+    fn step_char_if(&mut self, admits: fn(char) -> bool) -> bool {
+        match self.char_here() {
+            Some(c) if admits(c) => {
+                self.pos += c.len_utf8();
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Reads a name and splits it as a Namespaces in XML `QName`.
@@ -103,33 +114,16 @@ impl<'a> Reader<'a> {
         let invalid = DecodeError::new(Kind::InvalidName, full.start);
         let mut colons = bytes.iter().enumerate().filter(|&(_, &b)| b == b':');
         match (colons.next(), colons.next()) {
-            (None, _) => Ok(QName {
-                full,
-                prefix: None,
-                local: full,
-            }),
+            (None, _) => Ok(QName { full, prefix: None, local: full }),
             (Some((i, _)), None) => {
                 let split = full.start + i;
-                let local = Span {
-                    start: split + 1,
-                    end: full.end,
-                };
-                let local_starts_well = self
-                    .text
-                    .get(local.start..local.end)
-                    .and_then(|s| s.chars().next())
-                    .is_some_and(is_name_start);
+                let local = Span { start: split + 1, end: full.end };
+                let local_starts_well =
+                    self.text.get(local.start..local.end).and_then(|s| s.chars().next()).is_some_and(is_name_start);
                 if i == 0 || !local_starts_well {
                     return Err(invalid);
                 }
-                Ok(QName {
-                    full,
-                    prefix: Some(Span {
-                        start: full.start,
-                        end: split,
-                    }),
-                    local,
-                })
+                Ok(QName { full, prefix: Some(Span { start: full.start, end: split }), local })
             }
             _ => Err(invalid),
         }
@@ -152,6 +146,8 @@ impl<'a> Reader<'a> {
         self.pos += 1;
         let start = self.pos;
         loop {
+            let rest = self.bytes().get(self.pos..).unwrap_or_default();
+            self.pos += rest.iter().position(|&b| is(b, class::VALUE_STOP)).unwrap_or(rest.len());
             match self.peek() {
                 None => return Err(self.error(Kind::UnexpectedEnd)),
                 Some(b) if b == quote => break,
@@ -167,18 +163,24 @@ impl<'a> Reader<'a> {
 
     /// Reads character data up to the next `<` or `&`, feeding `sink` if given.
     pub(super) fn text(&mut self, mut sink: Option<&mut Capture>) -> Result<(), DecodeError> {
-        while let Some(b) = self.peek() {
-            match b {
-                b'<' | b'&' => break,
-                b']' if self.starts_with(b"]]>") => return Err(self.error(Kind::MisplacedText)),
-                _ => {}
+        loop {
+            let rest = self.bytes().get(self.pos..).unwrap_or_default();
+            let run = rest.iter().position(|&b| is(b, class::TEXT_STOP)).unwrap_or(rest.len());
+            if let Some(sink) = sink.as_deref_mut() {
+                sink.push_all(rest.get(..run).unwrap_or_default());
+            }
+            self.pos += run;
+            if self.peek() != Some(b']') {
+                return Ok(());
+            }
+            if self.starts_with(b"]]>") {
+                return Err(self.error(Kind::MisplacedText));
             }
             if let Some(sink) = sink.as_deref_mut() {
-                sink.push(b);
+                sink.push(b']');
             }
             self.pos += 1;
         }
-        Ok(())
     }
 
     /// Reads a reference in text, feeding its character to `sink` if given.
