@@ -214,36 +214,55 @@ fn kind_of(number: c_int) -> Option<&'static (DecodeErrorKind, i16, &'static str
     KINDS.iter().find(|(_, known, _)| c_int::from(*known) == number)
 }
 
-/// The length of the longest name plus one, for a table of NUL-terminated names.
-const fn width(names: &[&str]) -> usize {
-    let mut widest = 0;
+/// Total length of names stored back to back, each followed by a NUL.
+const fn packed_len(names: &[&str]) -> usize {
+    let mut total = 0;
     let mut i = 0;
     while i < names.len() {
         #[allow(clippy::indexing_slicing)] // i < names.len(); evaluated at compile time
         let len = names[i].len();
-        if len > widest {
-            widest = len;
-        }
+        total += len + 1;
         i += 1;
     }
-    widest + 1
+    total
 }
 
-/// Copies names into fixed rows, each ending in at least one NUL: static C strings.
-#[allow(clippy::indexing_slicing)] // every index is bounded by the loops; evaluated at compile time
-const fn nul_terminated<const N: usize, const W: usize>(names: [&str; N]) -> [[u8; W]; N] {
-    let mut rows = [[0u8; W]; N];
-    let mut i = 0;
-    while i < N {
-        let name = names[i].as_bytes();
-        let mut j = 0;
-        while j < name.len() {
-            rows[i][j] = name[j];
-            j += 1;
+/// Static C strings: names back to back, each followed by a NUL, and where each starts.
+/// Packed, they take no more flash than the names themselves.
+struct CNames<const N: usize, const LEN: usize> {
+    bytes: [u8; LEN],
+    starts: [u16; N],
+}
+
+impl<const N: usize, const LEN: usize> CNames<N, LEN> {
+    /// Packs `names` at compile time (`LEN` must be their [`packed_len`]).
+    #[allow(clippy::indexing_slicing)] // every index is bounded by the loops; evaluated at compile time
+    const fn new(names: [&str; N]) -> Self {
+        assert!(LEN == packed_len(&names) && LEN <= u16::MAX as usize);
+        let mut table = CNames { bytes: [0; LEN], starts: [0; N] };
+        let mut at = 0;
+        let mut i = 0;
+        while i < N {
+            let name = names[i].as_bytes();
+            table.starts[i] = at as u16;
+            let mut j = 0;
+            while j < name.len() {
+                table.bytes[at + j] = name[j];
+                j += 1;
+            }
+            at += name.len() + 1;
+            i += 1;
         }
-        i += 1;
+        table
     }
-    rows
+
+    /// Name number `index` as a C string; `NULL` if out of range.
+    fn get(&'static self, index: usize) -> *const c_char {
+        match self.starts.get(index).and_then(|&start| self.bytes.get(usize::from(start)..)) {
+            Some(name) => name.as_ptr().cast(),
+            None => ptr::null(),
+        }
+    }
 }
 
 /// The canonical names of a table of values, through their `const fn as_str`.
@@ -266,18 +285,18 @@ const CODE_NAMES: [&str; MEDIADIAG_CODE_COUNT] = names_of!(ErrorCode);
 const SUBCODE_NAMES: [&str; MEDIADIAG_SUBCODE_COUNT] = names_of!(ErrorSubcode);
 
 /// The code names as C strings, derived from the core's table at compile time.
-static CODE_C_NAMES: [[u8; width(&CODE_NAMES)]; MEDIADIAG_CODE_COUNT] = nul_terminated(CODE_NAMES);
+static CODE_C_NAMES: CNames<MEDIADIAG_CODE_COUNT, { packed_len(&CODE_NAMES) }> = CNames::new(CODE_NAMES);
 /// The subcode names as C strings, derived from the core's table at compile time.
-static SUBCODE_C_NAMES: [[u8; width(&SUBCODE_NAMES)]; MEDIADIAG_SUBCODE_COUNT] = nul_terminated(SUBCODE_NAMES);
+static SUBCODE_C_NAMES: CNames<MEDIADIAG_SUBCODE_COUNT, { packed_len(&SUBCODE_NAMES) }> = CNames::new(SUBCODE_NAMES);
 
 /// A `&'static str` that ends in NUL, as a C string.
 fn c_str(text: &'static str) -> *const c_char {
     text.as_ptr().cast()
 }
 
-/// A row of a name table, as a C string; `NULL` if `number` is out of range.
-fn row<const W: usize>(table: &'static [[u8; W]], number: c_int) -> *const c_char {
-    usize::try_from(number).ok().and_then(|i| table.get(i)).map_or(ptr::null(), |name| name.as_ptr().cast())
+/// Entry `number` of a name table, as a C string; `NULL` if `number` is out of range.
+fn row<const N: usize, const LEN: usize>(table: &'static CNames<N, LEN>, number: c_int) -> *const c_char {
+    usize::try_from(number).map_or(ptr::null(), |index| table.get(index))
 }
 
 /// Borrows a C byte string: `(NULL, 0)` is empty, `NULL` with a length is an error.
@@ -505,7 +524,7 @@ pub extern "C" fn mediadiag_decode_error_kind_name(kind: c_int) -> *const c_char
 }
 
 /// The descriptions of the kinds, NUL-terminated, index for index with [`KINDS`].
-static KIND_DESCRIPTIONS: [[u8; DESCRIPTION_WIDTH]; KINDS.len()] = nul_terminated(DESCRIPTIONS);
+static KIND_DESCRIPTIONS: CNames<{ KINDS.len() }, { packed_len(&DESCRIPTIONS) }> = CNames::new(DESCRIPTIONS);
 
 #[allow(clippy::indexing_slicing)] // evaluated at compile time
 const DESCRIPTIONS: [&str; KINDS.len()] = {
@@ -518,8 +537,6 @@ const DESCRIPTIONS: [&str; KINDS.len()] = {
     descriptions
 };
 
-const DESCRIPTION_WIDTH: usize = width(&DESCRIPTIONS);
-
 /// A short English description of a decode error kind (it never contains input), or `NULL` if
 /// `kind` is not a `MEDIADIAG_KIND_*` number.
 #[unsafe(no_mangle)]
@@ -528,7 +545,7 @@ pub extern "C" fn mediadiag_decode_error_kind_description(kind: c_int) -> *const
         Ok(MEDIADIAG_KIND_NONE) => c_str("no error\0"),
         Ok(MEDIADIAG_KIND_OTHER) => c_str("an error this version of the C API has no number for\0"),
         _ => match KINDS.iter().position(|&(_, number, _)| c_int::from(number) == kind) {
-            Some(index) => KIND_DESCRIPTIONS.get(index).map_or(ptr::null(), |text| text.as_ptr().cast()),
+            Some(index) => KIND_DESCRIPTIONS.get(index),
             None => ptr::null(),
         },
     }
