@@ -21,7 +21,7 @@ OUT=target/$TARGET/release
 failures=()
 
 echo "== build (release: opt-level z, LTO, one codegen unit, panic abort)"
-if ! cargo build --release --locked --bins; then
+if ! cargo build --release --bins; then
     echo "build failed (is the target installed? rustup target add $TARGET)" >&2
     exit 1
 fi
@@ -48,9 +48,11 @@ if [[ $status -eq 124 || $status -eq 137 ]]; then
 elif [[ $status -ne 0 ]]; then
     failures+=("the firmware exited with status $status")
 fi
-if ! run_qemu "$OUT/footprint"; then
-    failures+=("the footprint binary did not exit with success")
-fi
+for bin in footprint footprint-ffi; do
+    if ! run_qemu "$OUT/$bin"; then
+        failures+=("bin/$bin did not exit with success")
+    fi
+done
 
 # Prints "<section> <size>" for every section of an ELF file.
 sections() {
@@ -91,6 +93,8 @@ empty_flash=$(flash "$OUT/empty")
 empty_ram=$(ram "$OUT/empty")
 core_flash=$(($(flash "$OUT/footprint") - empty_flash))
 core_ram=$(($(ram "$OUT/footprint") - empty_ram))
+ffi_flash=$(($(flash "$OUT/footprint-ffi") - empty_flash))
+ffi_ram=$(($(ram "$OUT/footprint-ffi") - empty_ram))
 firmware_flash=$(flash "$OUT/mediadiag-firmware")
 firmware_ram=$(ram "$OUT/mediadiag-firmware")
 
@@ -102,7 +106,7 @@ xml_encode_stack=$(stack_of xml_encode_stack)
 
 # No allocator may be linked: the core never allocates, so no heap is ever set up.
 heap=none
-for elf in "$OUT/footprint" "$OUT/mediadiag-firmware"; do
+for elf in "$OUT/footprint" "$OUT/footprint-ffi" "$OUT/mediadiag-firmware"; do
     if grep -a -q -E '__rust_alloc|__rdl_alloc|__rg_alloc|\bmalloc\b' "$elf"; then
         heap="allocator linked into $(basename "$elf")"
     fi
@@ -122,10 +126,12 @@ printf '  %-46s %6s\n' \
     "static RAM (.data + .bss)" "$core_ram" \
     "peak stack, JSON encode" "${json_encode_stack:-?}" \
     "peak stack, XML encode" "${xml_encode_stack:-?}"
-printf '  %-46s %6s\n' "heap" "$heap"
-echo "  (flash = .text + .rodata of bin/footprint minus bin/empty, an empty cortex-m-rt"
-echo "   program of $empty_flash bytes; the whole conformance firmware is $firmware_flash bytes"
-echo "   of flash and $firmware_ram of static RAM, semihosting and formatting included)"
+printf '  %-46s %6s\n' "heap" "$heap" \
+    "flash, the whole C API (mediadiag.h)" "$ffi_flash" \
+    "static RAM, the whole C API" "$ffi_ram"
+echo "  (flash = .text + .rodata of bin/footprint, or bin/footprint-ffi for the C API, minus"
+echo "   bin/empty, an empty cortex-m-rt program of $empty_flash bytes. The whole conformance firmware"
+echo "   takes $firmware_flash bytes of flash and $firmware_ram of static RAM, semihosting and formatting included.)"
 
 [[ $(verdict "$core_flash" "$FLASH_BUDGET") == ok ]] || failures+=("flash: $core_flash bytes, budget $FLASH_BUDGET")
 [[ $(verdict "$json_stack" "$STACK_BUDGET") == ok ]] || failures+=("JSON decode stack: ${json_stack:-not measured}, budget $STACK_BUDGET")
@@ -151,10 +157,13 @@ def symbols(elf):
         if len(parts) == 4 and parts[2].lower() in "tr":
             yield re.sub(r"::h[0-9a-f]{16}$", "", parts[3]), int(parts[1], 16)
 
-def group(name):
-    for mangled, plain in (("_$LT$", "<"), ("$LT$", "<"), ("$GT$", ">"), ("$u20$", " "), ("$C$", ","), ("..", "::")):
+def readable(name):
+    for mangled, plain in (("_$LT$", "<"), ("$LT$", "<"), ("$GT$", ">"), ("$RF$", "&"), ("$u20$", " "), ("$C$", ","), ("..", "::")):
         name = name.replace(mangled, plain)
-    name = name.lstrip("<")
+    return name
+
+def group(name):
+    name = readable(name).lstrip("<&").removeprefix("mut ")
     if name.startswith(("char>", "[u8]>", "A as core::slice")):
         return "core"
     if name.startswith("OUTLINED_FUNCTION"):
@@ -181,7 +190,7 @@ for name, size in groups.most_common():
 print(f"  {int(total) - sum(groups.values()):6}  unnamed constants (enum name strings and tables, literals)")
 print("  largest symbols:")
 for name, size in sorted(added, key=lambda x: -x[1])[:10]:
-    print(f"  {size:6}  {name[:100]}")
+    print(f"  {size:6}  {readable(name)[:100]}")
 PY
 fi
 if [[ -n $objdump_tool ]]; then
@@ -200,7 +209,7 @@ for line in sys.stdin:
     ins = line.split("\t")[1:] if "\t" in line else []
     ins = " ".join(ins).strip()
     push = re.match(r"^(push|vpush|stmdb)(\.w)?\s+(sp!,\s*)?\{(.*)\}", ins)
-    sub = re.match(r"^sub(\.w)?\s+sp,\s*(sp,\s*)?#(\d+)", ins)
+    sub = re.match(r"^subw?(\.w)?\s+sp,\s*(sp,\s*)?#(\d+)", ins)
     single = re.match(r"^str(\.w)?\s+\w+, \[sp, #-(\d+)\]!", ins)
     size = 0
     if push:
