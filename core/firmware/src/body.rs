@@ -12,10 +12,7 @@ pub struct Body {
 impl Body {
     /// An empty body.
     pub const fn new() -> Self {
-        Body {
-            buf: [0; MAX_BODY],
-            len: 0,
-        }
+        Body { buf: [0; MAX_BODY], len: 0 }
     }
 
     /// Empties the body.

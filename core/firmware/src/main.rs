@@ -144,13 +144,7 @@ impl Run {
     fn accepts(&mut self, format: Format, case: &'static str, body: &[u8], expected: Report) {
         let got = self.decode(format, case, body);
         if self.check(got == Ok(expected), format, case) {
-            hprintln!(
-                "ok   {} {}: {:?} {:?}",
-                format.name(),
-                case,
-                expected.error_code,
-                expected.error_subcode
-            );
+            hprintln!("ok   {} {}: {:?} {:?}", format.name(), case, expected.error_code, expected.error_subcode);
         } else {
             hprintln!("     expected {:?}, got {:?}", expected, got);
         }
@@ -176,14 +170,7 @@ impl Run {
         if self.check(ok, format, case) {
             hprintln!("ok   {} {}: {} {:?} at {}", format.name(), case, subcode, kind, offset);
         } else {
-            hprintln!(
-                "     expected {} {:?} at {} {:?}, got {:?}",
-                subcode,
-                kind,
-                offset,
-                property,
-                got
-            );
+            hprintln!("     expected {} {:?} at {} {:?}, got {:?}", subcode, kind, offset, property, got);
         }
     }
 }
@@ -231,18 +218,11 @@ fn main() -> ! {
         hprintln!("FOOTPRINT {}_encode_stack={}", format.name(), e.bytes);
     }
     if run.window_overflowed {
-        hprintln!(
-            "FAIL a call used the whole {}-byte measurement window: the peaks are lower bounds",
-            stack::WINDOW
-        );
+        hprintln!("FAIL a call used the whole {}-byte measurement window: the peaks are lower bounds", stack::WINDOW);
         run.failed += 1;
     }
     hprintln!("firmware: {} passed, {} failed", run.passed, run.failed);
-    debug::exit(if run.failed == 0 {
-        debug::EXIT_SUCCESS
-    } else {
-        debug::EXIT_FAILURE
-    });
+    debug::exit(if run.failed == 0 { debug::EXIT_SUCCESS } else { debug::EXIT_FAILURE });
     loop {
         cortex_m::asm::wfi();
     }
@@ -305,25 +285,14 @@ fn encoders(run: &mut Run) {
             );
         }
         let short = run.encode(format, "short buffer", &report, &mut buf[..expected.len() - 1]);
-        run.check(
-            short == Err(EncodeError::BufferTooSmall),
-            format,
-            "one byte short is BufferTooSmall",
-        );
+        run.check(short == Err(EncodeError::BufferTooSmall), format, "one byte short is BufferTooSmall");
     }
     // The longest names fill a *_MAX_LEN buffer exactly.
-    let longest = Report::new(
-        ErrorCode::ExchangeServiceFailure,
-        ErrorSubcode::InvalidExchangeServerVersion,
-    );
+    let longest = Report::new(ErrorCode::ExchangeServiceFailure, ErrorSubcode::InvalidExchangeServerVersion);
     for (format, max) in [(Format::Json, Report::JSON_MAX_LEN), (Format::Xml, Report::XML_MAX_LEN)] {
         let written = run.encode(format, "longest names", &longest, &mut buf[..max]);
         if run.check(written == Ok(max), format, "longest names fill *_MAX_LEN") {
-            hprintln!(
-                "ok   {} longest report is {} bytes, the MAX_LEN constant",
-                format.name(),
-                max
-            );
+            hprintln!("ok   {} longest report is {} bytes, the MAX_LEN constant", format.name(), max);
         }
     }
 }
@@ -336,10 +305,7 @@ fn round_trips(run: &mut Run) {
     for error_code in codes {
         let subcodes = core::iter::once(None).chain(ErrorSubcode::ALL.into_iter().map(Some));
         for error_subcode in subcodes {
-            let report = Report {
-                error_code,
-                error_subcode,
-            };
+            let report = Report { error_code, error_subcode };
             let mut json = [0u8; Report::JSON_MAX_LEN];
             let mut xml = [0u8; Report::XML_MAX_LEN];
             for (format, out) in [(Format::Json, &mut json[..]), (Format::Xml, &mut xml[..])] {
@@ -362,11 +328,7 @@ fn round_trips(run: &mut Run) {
         }
     }
     run.passed += count - failed;
-    hprintln!(
-        "ok   json+xml round trips: {} of {} reports came back equal",
-        count - failed,
-        count
-    );
+    hprintln!("ok   json+xml round trips: {} of {} reports came back equal", count - failed, count);
 }
 
 /// Bodies that must be refused, with the verdict the SPEC gives them.
@@ -376,51 +338,11 @@ fn malformed(run: &mut Run, body: &mut Body) {
     let subcode = Some(Property::ErrorSubcode);
 
     run.refuses(Json, "empty body", b"", DESERIALIZATION, Kind::Empty, 0, None);
-    run.refuses(
-        Json,
-        "invalid UTF-8",
-        b"{\"errorCode\":\"Gone\xff\"}",
-        DESERIALIZATION,
-        Kind::InvalidUtf8,
-        18,
-        None,
-    );
-    run.refuses(
-        Json,
-        "trailing comma",
-        br#"{"errorCode":"Gone",}"#,
-        DESERIALIZATION,
-        Kind::UnexpectedByte,
-        20,
-        None,
-    );
-    run.refuses(
-        Json,
-        "comment",
-        b"{/* */}",
-        DESERIALIZATION,
-        Kind::UnexpectedByte,
-        1,
-        None,
-    );
-    run.refuses(
-        Json,
-        "root is an array",
-        br#"["errorCode"]"#,
-        DESERIALIZATION,
-        Kind::RootNotObject,
-        0,
-        None,
-    );
-    run.refuses(
-        Json,
-        "content after the root",
-        b"{} x",
-        DESERIALIZATION,
-        Kind::TrailingContent,
-        3,
-        None,
-    );
+    run.refuses(Json, "invalid UTF-8", b"{\"errorCode\":\"Gone\xff\"}", DESERIALIZATION, Kind::InvalidUtf8, 18, None);
+    run.refuses(Json, "trailing comma", br#"{"errorCode":"Gone",}"#, DESERIALIZATION, Kind::UnexpectedByte, 20, None);
+    run.refuses(Json, "comment", b"{/* */}", DESERIALIZATION, Kind::UnexpectedByte, 1, None);
+    run.refuses(Json, "root is an array", br#"["errorCode"]"#, DESERIALIZATION, Kind::RootNotObject, 0, None);
+    run.refuses(Json, "content after the root", b"{} x", DESERIALIZATION, Kind::TrailingContent, 3, None);
     run.refuses(
         Json,
         "raw tab in a string",
@@ -430,53 +352,13 @@ fn malformed(run: &mut Run, body: &mut Body) {
         16,
         None,
     );
-    run.refuses(
-        Json,
-        "invalid escape",
-        br#"{"errorCode":"\x41"}"#,
-        DESERIALIZATION,
-        Kind::InvalidEscape,
-        14,
-        None,
-    );
-    run.refuses(
-        Json,
-        "lone surrogate",
-        br#"{"errorCode":"\ud800"}"#,
-        DESERIALIZATION,
-        Kind::LoneSurrogate,
-        14,
-        None,
-    );
+    run.refuses(Json, "invalid escape", br#"{"errorCode":"\x41"}"#, DESERIALIZATION, Kind::InvalidEscape, 14, None);
+    run.refuses(Json, "lone surrogate", br#"{"errorCode":"\ud800"}"#, DESERIALIZATION, Kind::LoneSurrogate, 14, None);
     json_nesting(body, 40);
     // The opening brace of level 33 is refused: `{"errorCode":"Gone",` then 5 bytes a level.
-    run.refuses(
-        Json,
-        "40 levels of nesting",
-        body.as_bytes(),
-        DESERIALIZATION,
-        Kind::TooDeep,
-        24 + 31 * 5,
-        None,
-    );
-    run.refuses(
-        Json,
-        "unknown value",
-        br#"{"errorCode":"NotACode"}"#,
-        VALIDATION,
-        Kind::UnknownValue,
-        13,
-        code,
-    );
-    run.refuses(
-        Json,
-        "number value",
-        br#"{"errorCode":400}"#,
-        VALIDATION,
-        Kind::NotAString,
-        13,
-        code,
-    );
+    run.refuses(Json, "40 levels of nesting", body.as_bytes(), DESERIALIZATION, Kind::TooDeep, 24 + 31 * 5, None);
+    run.refuses(Json, "unknown value", br#"{"errorCode":"NotACode"}"#, VALIDATION, Kind::UnknownValue, 13, code);
+    run.refuses(Json, "number value", br#"{"errorCode":400}"#, VALIDATION, Kind::NotAString, 13, code);
     run.refuses(
         Json,
         "duplicate property",
@@ -498,57 +380,17 @@ fn malformed(run: &mut Run, body: &mut Body) {
     );
 
     run.refuses(Xml, "empty body", b"", DESERIALIZATION, Kind::Empty, 0, None);
-    body.clear()
-        .push(ROOT.as_bytes())
-        .push(b"<property name=\"errorCode\">Gone\xff</property></input>");
-    run.refuses(
-        Xml,
-        "invalid UTF-8",
-        body.as_bytes(),
-        DESERIALIZATION,
-        Kind::InvalidUtf8,
-        92,
-        None,
-    );
-    body.clear()
-        .push(b"<!DOCTYPE input>")
-        .push(ROOT.as_bytes())
-        .push(b"</input>");
+    body.clear().push(ROOT.as_bytes()).push(b"<property name=\"errorCode\">Gone\xff</property></input>");
+    run.refuses(Xml, "invalid UTF-8", body.as_bytes(), DESERIALIZATION, Kind::InvalidUtf8, 92, None);
+    body.clear().push(b"<!DOCTYPE input>").push(ROOT.as_bytes()).push(b"</input>");
     run.refuses(Xml, "DOCTYPE", body.as_bytes(), DESERIALIZATION, Kind::Doctype, 0, None);
-    body.clear()
-        .push(b"<!DOCTYPE input [<!ENTITY a \"aaaaaaaaaa\">]>")
-        .push(ROOT.as_bytes())
-        .push(b"&a;</input>");
-    run.refuses(
-        Xml,
-        "DOCTYPE with an entity",
-        body.as_bytes(),
-        DESERIALIZATION,
-        Kind::Doctype,
-        0,
-        None,
-    );
+    body.clear().push(b"<!DOCTYPE input [<!ENTITY a \"aaaaaaaaaa\">]>").push(ROOT.as_bytes()).push(b"&a;</input>");
+    run.refuses(Xml, "DOCTYPE with an entity", body.as_bytes(), DESERIALIZATION, Kind::Doctype, 0, None);
     xml_doc(body, "<property name=\"errorCode\">Gone</input>");
-    run.refuses(
-        Xml,
-        "mismatched tag",
-        body.as_bytes(),
-        DESERIALIZATION,
-        Kind::MismatchedTag,
-        92,
-        None,
-    );
+    run.refuses(Xml, "mismatched tag", body.as_bytes(), DESERIALIZATION, Kind::MismatchedTag, 92, None);
     xml_nesting(body, 40, 0);
     // The start tag of level 33 is refused: the root, its 42-byte property, then `<a>` a level.
-    run.refuses(
-        Xml,
-        "40 levels of nesting",
-        body.as_bytes(),
-        DESERIALIZATION,
-        Kind::TooDeep,
-        61 + 42 + 31 * 3,
-        None,
-    );
+    run.refuses(Xml, "40 levels of nesting", body.as_bytes(), DESERIALIZATION, Kind::TooDeep, 61 + 42 + 31 * 3, None);
     run.refuses(
         Xml,
         "another namespace",
@@ -558,15 +400,7 @@ fn malformed(run: &mut Run, body: &mut Body) {
         0,
         None,
     );
-    run.refuses(
-        Xml,
-        "undeclared prefix",
-        b"<u:input/>",
-        DESERIALIZATION,
-        Kind::UndeclaredPrefix,
-        1,
-        None,
-    );
+    run.refuses(Xml, "undeclared prefix", b"<u:input/>", DESERIALIZATION, Kind::UndeclaredPrefix, 1, None);
     run.refuses(
         Xml,
         "declared encoding not UTF-8",
@@ -577,46 +411,14 @@ fn malformed(run: &mut Run, body: &mut Body) {
         None,
     );
     xml_doc(body, "<property name=\"errorCode\">&gone;</property>");
-    run.refuses(
-        Xml,
-        "unknown entity",
-        body.as_bytes(),
-        DESERIALIZATION,
-        Kind::InvalidReference,
-        88,
-        None,
-    );
+    run.refuses(Xml, "unknown entity", body.as_bytes(), DESERIALIZATION, Kind::InvalidReference, 88, None);
     xml_doc(body, "<property name=\"errorCode\" name=\"x\">Gone</property>");
-    run.refuses(
-        Xml,
-        "duplicate attribute",
-        body.as_bytes(),
-        DESERIALIZATION,
-        Kind::DuplicateAttribute,
-        88,
-        None,
-    );
+    run.refuses(Xml, "duplicate attribute", body.as_bytes(), DESERIALIZATION, Kind::DuplicateAttribute, 88, None);
     xml_doc(body, "<property name=\"errorCode\">Go\u{1}ne</property>");
-    run.refuses(
-        Xml,
-        "control character",
-        body.as_bytes(),
-        DESERIALIZATION,
-        Kind::InvalidXmlChar,
-        90,
-        None,
-    );
+    run.refuses(Xml, "control character", body.as_bytes(), DESERIALIZATION, Kind::InvalidXmlChar, 90, None);
     xml_doc(body, "");
     body.push(b"x");
-    run.refuses(
-        Xml,
-        "text after the root",
-        body.as_bytes(),
-        DESERIALIZATION,
-        Kind::TrailingContent,
-        69,
-        None,
-    );
+    run.refuses(Xml, "text after the root", body.as_bytes(), DESERIALIZATION, Kind::TrailingContent, 69, None);
     body.clear().push(ROOT.as_bytes()).push(b"<p");
     for i in 0..17 {
         body.push(b" a").number(i).push(b"=\"\"");
@@ -633,56 +435,22 @@ fn malformed(run: &mut Run, body: &mut Body) {
         None,
     );
     xml_doc(body, "<property name=\"errorSubcode\">Nope</property>");
-    run.refuses(
-        Xml,
-        "unknown value",
-        body.as_bytes(),
-        VALIDATION,
-        Kind::UnknownValue,
-        61,
-        subcode,
-    );
-    xml_doc(
-        body,
-        "<property name=\"errorCode\">Gone</property><property name=\"ErrorCode\">Gone</property>",
-    );
-    run.refuses(
-        Xml,
-        "duplicate property",
-        body.as_bytes(),
-        VALIDATION,
-        Kind::DuplicateProperty,
-        103,
-        code,
-    );
+    run.refuses(Xml, "unknown value", body.as_bytes(), VALIDATION, Kind::UnknownValue, 61, subcode);
+    xml_doc(body, "<property name=\"errorCode\">Gone</property><property name=\"ErrorCode\">Gone</property>");
+    run.refuses(Xml, "duplicate property", body.as_bytes(), VALIDATION, Kind::DuplicateProperty, 103, code);
     xml_doc(body, "<property name=\"errorCode\"><b>Gone</b></property>");
-    run.refuses(
-        Xml,
-        "element inside a value",
-        body.as_bytes(),
-        VALIDATION,
-        Kind::NotAString,
-        61,
-        code,
-    );
+    run.refuses(Xml, "element inside a value", body.as_bytes(), VALIDATION, Kind::NotAString, 61, code);
 }
 
 /// The worst inputs found for stack use; each must still get the right verdict.
 fn worst_cases(run: &mut Run, body: &mut Body) {
     use Format::{Json, Xml};
-    let gone = Report {
-        error_code: Some(ErrorCode::Gone),
-        error_subcode: None,
-    };
+    let gone = Report { error_code: Some(ErrorCode::Gone), error_subcode: None };
 
     // JSON: 32 levels (the most accepted) of objects, and of arrays, around errorCode.
     json_nesting(body, 32);
     run.accepts(Json, "32 levels of objects", body.as_bytes(), gone);
-    body.clear()
-        .push(br#"{"errorCode":"Gone","x":"#)
-        .repeat(b"[", 31)
-        .repeat(b"]", 31)
-        .push(b"}");
+    body.clear().push(br#"{"errorCode":"Gone","x":"#).repeat(b"[", 31).repeat(b"]", 31).push(b"}");
     run.accepts(Json, "31 levels of arrays in a member", body.as_bytes(), gone);
     // JSON: a 4 KiB body of unknown members full of escapes, numbers and literals.
     body.clear().push(br#"{"errorCode":"\u0047\u006f\u006e\u0065""#);
@@ -696,28 +464,17 @@ fn worst_cases(run: &mut Run, body: &mut Body) {
     xml_nesting(body, 32, 31);
     run.accepts(Xml, "32 levels, 32 namespaces in scope", body.as_bytes(), gone);
     // XML: 16 attributes on the root (namespaces and prefixed attributes, checked pairwise).
-    body.clear()
-        .push(b"<u:input xmlns:u=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\"");
+    body.clear().push(b"<u:input xmlns:u=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\"");
     for i in 0..7 {
-        body.push(b" xmlns:p")
-            .number(i)
-            .push(b"=\"urn:example:")
-            .number(i)
-            .push(b"\"");
+        body.push(b" xmlns:p").number(i).push(b"=\"urn:example:").number(i).push(b"\"");
     }
     for i in 0..8 {
-        body.push(b" p")
-            .number(i % 7)
-            .push(b":a")
-            .number(i)
-            .push(b"=\"&amp;&#x41;\"");
+        body.push(b" p").number(i % 7).push(b":a").number(i).push(b"=\"&amp;&#x41;\"");
     }
     body.push(b"><u:property name=\"errorCode\"> <![CDATA[Go]]>&#110;e <!-- c --><?pi x?></u:property></u:input>");
     run.accepts(Xml, "16 attributes, prefixed, on the root", body.as_bytes(), gone);
     // XML: a 4 KiB body of comments, CDATA, processing instructions and references.
-    body.clear()
-        .push(ROOT.as_bytes())
-        .push(b"<property name=\"errorCode\">Gone</property>");
+    body.clear().push(ROOT.as_bytes()).push(b"<property name=\"errorCode\">Gone</property>");
     while body.room() > 120 {
         body.push(b"<!-- comment --><x:y xmlns:x=\"urn:x\" a=\"&lt;&#233;\"><![CDATA[<>&]]>&amp;<?pi data?></x:y>");
     }
@@ -728,27 +485,18 @@ fn worst_cases(run: &mut Run, body: &mut Body) {
 /// `n` levels of JSON objects: `{"a":{"a":...{"errorCode":"Gone"}...}}`, errorCode at the root
 /// when `n` is 1, else in the innermost object (ignored there) and at the root.
 fn json_nesting(body: &mut Body, n: usize) {
-    body.clear()
-        .push(br#"{"errorCode":"Gone","#)
-        .repeat(br#""a":{"#, n - 2)
-        .push(br#""a":{}"#)
-        .repeat(b"}", n - 1);
+    body.clear().push(br#"{"errorCode":"Gone","#).repeat(br#""a":{"#, n - 2).push(br#""a":{}"#).repeat(b"}", n - 1);
 }
 
 /// The UCWA root around `inner`.
 fn xml_doc(body: &mut Body, inner: &str) {
-    body.clear()
-        .push(ROOT.as_bytes())
-        .push(inner.as_bytes())
-        .push(b"</input>");
+    body.clear().push(ROOT.as_bytes()).push(inner.as_bytes()).push(b"</input>");
 }
 
 /// `n` levels of XML elements: the UCWA root holding errorCode, then `n - 1` nested `<a>`;
 /// the first `namespaces` of them declare a prefix each.
 fn xml_nesting(body: &mut Body, n: usize, namespaces: usize) {
-    body.clear()
-        .push(ROOT.as_bytes())
-        .push(b"<property name=\"errorCode\">Gone</property>");
+    body.clear().push(ROOT.as_bytes()).push(b"<property name=\"errorCode\">Gone</property>");
     for i in 0..n - 1 {
         if i < namespaces {
             body.push(b"<a xmlns:n").number(i).push(b"=\"urn:n\">");

@@ -58,9 +58,5 @@ pub fn measure<T>(call: impl FnOnce() -> T) -> Measured<T> {
     while lowest < sp && unsafe { ptr::read_volatile(lowest as *const u32) } == PAINT {
         lowest += 4;
     }
-    Measured {
-        value,
-        bytes: sp - lowest,
-        overflowed: lowest == low && lowest < sp,
-    }
+    Measured { value, bytes: sp - lowest, overflowed: lowest == low && lowest < sp }
 }
