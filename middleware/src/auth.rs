@@ -1,0 +1,161 @@
+//! Where granted scopes come from (SPEC section 6): an upstream authentication layer,
+//! static bearer tokens, or (feature `jwt`) verified JWTs.
+
+use http::{Extensions, HeaderMap, header::AUTHORIZATION};
+use mediadiag::Scopes;
+
+/// The outcome of checking a request's credentials.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Authorization {
+    /// Valid credentials with these scopes (the layer answers 403 if neither Conversations
+    /// scope is among them).
+    Granted(Scopes),
+    /// No credentials: 401 with a bare `WWW-Authenticate: Bearer` challenge.
+    Missing,
+    /// Credentials that are not valid: 401 with `error="invalid_token"`.
+    Invalid,
+}
+
+/// A source of granted scopes for a request.
+///
+/// Called once per intercepted request, before any body byte is read.
+pub trait ScopeSource: Send + Sync + 'static {
+    /// Checks the request's credentials and tells which scopes they grant.
+    fn authorize(&self, headers: &HeaderMap, extensions: &Extensions) -> Authorization;
+}
+
+/// Scopes an upstream authentication layer granted, put in the request extensions.
+///
+/// ```
+/// use tower_mediadiag::{GrantedScopes, Scopes};
+///
+/// let mut request = http::Request::new(());
+/// request.extensions_mut().insert(GrantedScopes(Scopes::from_scp("Conversations.Receive")));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GrantedScopes(pub Scopes);
+
+/// Reads [`GrantedScopes`] from the request extensions: the default source, for stacks that
+/// authenticate in a layer of their own. No `GrantedScopes` means no credentials (401).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FromExtensions;
+
+impl ScopeSource for FromExtensions {
+    fn authorize(&self, _headers: &HeaderMap, extensions: &Extensions) -> Authorization {
+        match extensions.get::<GrantedScopes>() {
+            Some(GrantedScopes(scopes)) => Authorization::Granted(*scopes),
+            None => Authorization::Missing,
+        }
+    }
+}
+
+/// Fixed bearer tokens with their scopes, for development and tests.
+///
+/// Tokens are compared in constant time (for a given token length), against every
+/// configured token, so timing does not reveal which prefix matched.
+#[derive(Clone, Debug, Default)]
+pub struct StaticTokens {
+    tokens: Vec<(Vec<u8>, Scopes)>,
+}
+
+impl StaticTokens {
+    /// No tokens yet: every request is refused.
+    pub fn new() -> Self {
+        StaticTokens::default()
+    }
+
+    /// Adds a token that grants `scopes`.
+    #[must_use]
+    pub fn with_token(mut self, token: impl Into<String>, scopes: Scopes) -> Self {
+        self.tokens.push((token.into().into_bytes(), scopes));
+        self
+    }
+}
+
+impl ScopeSource for StaticTokens {
+    fn authorize(&self, headers: &HeaderMap, _extensions: &Extensions) -> Authorization {
+        let token = match bearer_token(headers) {
+            Ok(token) => token,
+            Err(authorization) => return authorization,
+        };
+        let mut granted = None;
+        for (known, scopes) in &self.tokens {
+            if constant_time_eq(known, token) {
+                granted = Some(*scopes);
+            }
+        }
+        granted.map_or(Authorization::Invalid, Authorization::Granted)
+    }
+}
+
+/// The token of an `Authorization: Bearer <token>` header (RFC 6750 section 2.1).
+///
+/// No header is `Missing`; another scheme, several headers, or a token that is not
+/// `b64token` syntax is `Invalid`.
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Result<&[u8], Authorization> {
+    let mut values = headers.get_all(AUTHORIZATION).iter();
+    let (Some(value), None) = (values.next(), values.next()) else {
+        return Err(if headers.contains_key(AUTHORIZATION) { Authorization::Invalid } else { Authorization::Missing });
+    };
+    let value = value.as_bytes();
+    let scheme_len = b"Bearer".len();
+    let (Some(scheme), Some(rest)) = (value.get(..scheme_len), value.get(scheme_len..)) else {
+        return Err(Authorization::Invalid);
+    };
+    if !scheme.eq_ignore_ascii_case(b"Bearer") || !rest.starts_with(b" ") {
+        return Err(Authorization::Invalid);
+    }
+    let token = rest.trim_ascii_start();
+    let is_b64token = |b: &u8| b.is_ascii_alphanumeric() || b"-._~+/=".contains(b);
+    let padding = token.iter().rev().take_while(|&&b| b == b'=').count();
+    let body = token.get(..token.len() - padding).unwrap_or_default();
+    if body.is_empty() || !token.iter().all(is_b64token) || body.contains(&b'=') {
+        return Err(Authorization::Invalid);
+    }
+    Ok(token)
+}
+
+/// Compares two byte strings in time that depends only on their lengths.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let difference = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    std::hint::black_box(difference) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append(AUTHORIZATION, http::HeaderValue::from_bytes(value.as_bytes()).unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn bearer_tokens_follow_rfc_6750_syntax() {
+        assert_eq!(bearer_token(&headers(&["Bearer abc.DEF-_~+/=="])), Ok(&b"abc.DEF-_~+/=="[..]));
+        assert_eq!(bearer_token(&headers(&["bearer  abc"])), Ok(&b"abc"[..]));
+        assert_eq!(bearer_token(&headers(&[])), Err(Authorization::Missing));
+        for bad in ["Basic abc", "Bearer", "Bearer ", "Bearerabc", "Bearer a b", "Bearer a=b", "Bearer ==", "Bearer ä"] {
+            assert_eq!(bearer_token(&headers(&[bad])), Err(Authorization::Invalid), "{bad}");
+        }
+        assert_eq!(bearer_token(&headers(&["Bearer a", "Bearer b"])), Err(Authorization::Invalid));
+    }
+
+    #[test]
+    fn static_tokens_grant_their_scopes_only() {
+        let tokens = StaticTokens::new().with_token("one", Scopes::BOTH).with_token("two", Scopes::NONE);
+        let extensions = Extensions::new();
+        assert_eq!(tokens.authorize(&headers(&["Bearer one"]), &extensions), Authorization::Granted(Scopes::BOTH));
+        assert_eq!(tokens.authorize(&headers(&["Bearer two"]), &extensions), Authorization::Granted(Scopes::NONE));
+        assert_eq!(tokens.authorize(&headers(&["Bearer on"]), &extensions), Authorization::Invalid);
+        assert_eq!(tokens.authorize(&headers(&["Bearer onee"]), &extensions), Authorization::Invalid);
+        assert!(constant_time_eq(b"", b""));
+        assert!(!constant_time_eq(b"a", b"b"));
+    }
+}

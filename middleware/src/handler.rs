@@ -1,0 +1,222 @@
+//! The service owner's callback: a [`Reported`] in, `Ok(())` or a [`Rejection`] out.
+
+use std::future::Future;
+use std::ops::Range;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use http::StatusCode;
+use mediadiag::{ErrorCode, ErrorSubcode, MediaType, Report, Scopes};
+use pin_project_lite::pin_project;
+use tower_service::Service;
+
+/// An accepted report with everything known about its request.
+#[derive(Debug)]
+pub struct Reported {
+    pub(crate) report: Report,
+    pub(crate) media_type: MediaType,
+    pub(crate) scopes: Scopes,
+    pub(crate) application_id: Range<usize>,
+    pub(crate) conversation_id: Range<usize>,
+    pub(crate) parts: http::request::Parts,
+}
+
+impl Reported {
+    /// The decoded, validated report.
+    pub fn report(&self) -> Report {
+        self.report
+    }
+
+    /// The `{applicationId}` segment of the path.
+    pub fn application_id(&self) -> &str {
+        self.parts.uri.path().get(self.application_id.clone()).unwrap_or_default()
+    }
+
+    /// The `{conversationId}` segment of the path.
+    pub fn conversation_id(&self) -> &str {
+        self.parts.uri.path().get(self.conversation_id.clone()).unwrap_or_default()
+    }
+
+    /// The media type the body was sent in.
+    pub fn media_type(&self) -> MediaType {
+        self.media_type
+    }
+
+    /// The scopes the request was granted (at least one Conversations scope).
+    pub fn scopes(&self) -> Scopes {
+        self.scopes
+    }
+
+    /// The request's headers.
+    pub fn headers(&self) -> &http::HeaderMap {
+        &self.parts.headers
+    }
+
+    /// The request's extensions (whatever upstream layers attached).
+    pub fn extensions(&self) -> &http::Extensions {
+        &self.parts.extensions
+    }
+
+    /// The request's method, URI, version, headers and extensions.
+    pub fn parts(&self) -> &http::request::Parts {
+        &self.parts
+    }
+}
+
+/// A typed refusal of a report: the HTTP status, the UCWA code and subcode, and a message.
+///
+/// The message must not contain client input; it is written into the error body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    pub(crate) status: StatusCode,
+    pub(crate) code: ErrorCode,
+    pub(crate) subcode: Option<ErrorSubcode>,
+    pub(crate) message: &'static str,
+    pub(crate) retry_after: Option<u32>,
+}
+
+impl Rejection {
+    /// A rejection with any status, code, subcode and message.
+    pub const fn new(status: StatusCode, code: ErrorCode, subcode: Option<ErrorSubcode>, message: &'static str) -> Self {
+        Rejection { status, code, subcode, message, retry_after: None }
+    }
+
+    /// 500 ServiceFailure / CallbackChannelError: the remote event channel is not reachable.
+    pub const fn callback_channel_error() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::ServiceFailure,
+            Some(ErrorSubcode::CallbackChannelError),
+            "The remote event channel is not reachable.",
+        )
+    }
+
+    /// 409 Conflict / AlreadyExists.
+    pub const fn already_exists() -> Self {
+        Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, Some(ErrorSubcode::AlreadyExists), "The report already exists.")
+    }
+
+    /// 409 Conflict / TooManyGroups.
+    pub const fn too_many_groups() -> Self {
+        Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, Some(ErrorSubcode::TooManyGroups), "There are too many groups.")
+    }
+
+    /// 409 Conflict / None: the service or resource does not support this.
+    pub const fn conflict() -> Self {
+        Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, Some(ErrorSubcode::None), "Unsupported service or resource.")
+    }
+
+    /// 410 Gone / CannotRedirect: no backup pool is configured.
+    pub const fn cannot_redirect() -> Self {
+        Self::new(
+            StatusCode::GONE,
+            ErrorCode::Gone,
+            Some(ErrorSubcode::CannotRedirect),
+            "Cannot redirect: no backup pool is configured.",
+        )
+    }
+
+    /// 503 ServiceUnavailable with `Retry-After: seconds`: try again later.
+    pub const fn service_unavailable(retry_after_seconds: u32) -> Self {
+        let mut rejection = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::ServiceUnavailable,
+            None,
+            "The service is busy; retry later.",
+        );
+        rejection.retry_after = Some(retry_after_seconds);
+        rejection
+    }
+
+    /// The HTTP status.
+    pub const fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The UCWA code.
+    pub const fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The UCWA subcode.
+    pub const fn subcode(&self) -> Option<ErrorSubcode> {
+        self.subcode
+    }
+}
+
+/// The callback that receives accepted reports.
+///
+/// Implemented for async closures `Fn(Reported) -> impl Future<Output = Result<(), Rejection>>`,
+/// and for tower services through [`ServiceHandler`]. `Ok(())` becomes 204 No Content.
+pub trait ReportHandler: Clone + Send + Sync + 'static {
+    /// The future of one call.
+    type Future: Future<Output = Result<(), Rejection>> + Send + 'static;
+
+    /// Handles one report.
+    fn handle(&self, reported: Reported) -> Self::Future;
+}
+
+impl<F, Fut> ReportHandler for F
+where
+    F: Fn(Reported) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), Rejection>> + Send + 'static,
+{
+    type Future = Fut;
+
+    fn handle(&self, reported: Reported) -> Fut {
+        self(reported)
+    }
+}
+
+/// Adapts a tower `Service<Reported, Response = (), Error = Rejection>` as a [`ReportHandler`].
+///
+/// Each report goes to a clone of the service, called once it is ready.
+#[derive(Clone, Debug)]
+pub struct ServiceHandler<S>(pub S);
+
+impl<S> ReportHandler for ServiceHandler<S>
+where
+    S: Service<Reported, Response = (), Error = Rejection> + Clone + Send + Sync + 'static,
+    S::Future: Send + 'static,
+{
+    type Future = Oneshot<S>;
+
+    fn handle(&self, reported: Reported) -> Oneshot<S> {
+        Oneshot { service: self.0.clone(), reported: Some(reported), future: None }
+    }
+}
+
+pin_project! {
+    /// Waits for a service to be ready, then calls it once with the report.
+    pub struct Oneshot<S>
+    where
+        S: Service<Reported>,
+    {
+        service: S,
+        reported: Option<Reported>,
+        #[pin]
+        future: Option<S::Future>,
+    }
+}
+
+impl<S> Future for Oneshot<S>
+where
+    S: Service<Reported, Response = (), Error = Rejection>,
+{
+    type Output = Result<(), Rejection>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        loop {
+            if let Some(future) = this.future.as_mut().as_pin_mut() {
+                return future.poll(cx);
+            }
+            std::task::ready!(this.service.poll_ready(cx))?;
+            let Some(reported) = this.reported.take() else {
+                return Poll::Ready(Err(Rejection::callback_channel_error()));
+            };
+            let future = this.service.call(reported);
+            this.future.set(Some(future));
+        }
+    }
+}

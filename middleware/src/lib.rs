@@ -1,0 +1,49 @@
+//! A tower [`Layer`](tower_layer::Layer) that answers UCWA's `reportMediaDiagnostics`
+//! operation (Skype for Business 2015) in any hyper, axum or tonic stack.
+//!
+//! It intercepts one route,
+//! `POST {prefix}/applications/{app}/communication/conversations/{conv}/audioVideo/reportMediaDiagnostics`,
+//! checks method, credentials, scopes, media type, size and time in the order of the
+//! project's SPEC, decodes the body with the `mediadiag` crate, and hands a typed
+//! [`Reported`] to your callback. Every other request goes to the inner service untouched,
+//! its body unread.
+//!
+//! ```
+//! use std::convert::Infallible;
+//! use tower_mediadiag::{MediaDiagnosticsLayer, Rejection, Reported, StaticTokens};
+//!
+//! let layer = MediaDiagnosticsLayer::new(|reported: Reported| async move {
+//!     println!("{}: {:?}", reported.conversation_id(), reported.report());
+//!     Ok::<(), Rejection>(())
+//! })
+//! .scope_source(StaticTokens::new().with_token("dev-token", tower_mediadiag::Scopes::BOTH));
+//!
+//! // Any tower service can sit inside, here a service that answers 404.
+//! let inner = tower::service_fn(|_req: http::Request<String>| async {
+//!     Ok::<_, Infallible>(http::Response::builder().status(404).body(String::new()).unwrap())
+//! });
+//! let service = tower::ServiceBuilder::new().layer(layer).service(inner);
+//! # let _ = service;
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod auth;
+mod body;
+mod future;
+mod handler;
+#[cfg(feature = "jwt")]
+pub mod jwt;
+mod layer;
+mod respond;
+mod service;
+
+pub use auth::{Authorization, FromExtensions, GrantedScopes, ScopeSource, StaticTokens};
+pub use body::ResponseBody;
+pub use future::ResponseFuture;
+pub use handler::{Rejection, ReportHandler, Reported, ServiceHandler};
+pub use layer::MediaDiagnosticsLayer;
+pub use mediadiag::{
+    DecodeError, Encoding, ErrorCode, ErrorSubcode, MediaType, Report, Scope, Scopes,
+};
+pub use service::MediaDiagnostics;

@@ -1,0 +1,121 @@
+//! The service: the checks of SPEC section 2, in order, before any body byte is read.
+
+use std::ops::Range;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
+use http::{Method, Request, Response};
+use http_body::Body;
+use mediadiag::{MediaType, Scopes};
+use tower_service::Service;
+
+use crate::auth::{Authorization, ScopeSource};
+use crate::body::ResponseBody;
+use crate::future::{Intercepted, ResponseFuture};
+use crate::handler::ReportHandler;
+use crate::layer::Config;
+use crate::respond::{self, Outcome, Own};
+
+/// The service built by [`crate::MediaDiagnosticsLayer`] around an inner service `S`.
+#[derive(Clone, Debug)]
+pub struct MediaDiagnostics<S, H, A> {
+    inner: S,
+    handler: H,
+    scopes: Arc<A>,
+    config: Arc<Config>,
+}
+
+impl<S, H, A> MediaDiagnostics<S, H, A> {
+    pub(crate) fn new(inner: S, handler: H, scopes: Arc<A>, config: Arc<Config>) -> Self {
+        MediaDiagnostics { inner, handler, scopes, config }
+    }
+
+    /// The inner service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+}
+
+impl<S, H, A, ReqBody, ResBody> Service<Request<ReqBody>> for MediaDiagnostics<S, H, A>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    H: ReportHandler,
+    A: ScopeSource,
+    ReqBody: Body,
+    ResBody: Body,
+{
+    type Response = Response<ResponseBody<ResBody>>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future, ReqBody, H>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        let path = request.uri().path();
+        let Some(target) = self.config.target(path) else {
+            return ResponseFuture::inner(self.inner.call(request));
+        };
+        let ids = (range_in(path, target.application_id), range_in(path, target.conversation_id));
+        match self.check(&request) {
+            Ok((media, scopes)) => {
+                let (parts, body) = request.into_parts();
+                let intercepted = Intercepted {
+                    parts,
+                    media,
+                    scopes,
+                    application_id: ids.0,
+                    conversation_id: ids.1,
+                    handler: self.handler.clone(),
+                    config: self.config.clone(),
+                };
+                ResponseFuture::reading(body, intercepted)
+            }
+            Err((outcome, response)) => {
+                let ids = (path.get(ids.0).unwrap_or_default(), path.get(ids.1).unwrap_or_default());
+                crate::future::trace(outcome, response.status(), ids);
+                ResponseFuture::ready(response)
+            }
+        }
+    }
+}
+
+/// The byte range of `part` inside `whole` (`part` borrowed from `whole`).
+fn range_in(whole: &str, part: &str) -> Range<usize> {
+    let start = (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize);
+    start..start + part.len()
+}
+
+impl<S, H, A: ScopeSource> MediaDiagnostics<S, H, A> {
+    /// SPEC section 2, checks 2 to 6: method, credentials, scopes, media type, declared size.
+    fn check<B>(&self, request: &Request<B>) -> Result<(MediaType, Scopes), (Outcome, Own)> {
+        let headers = request.headers();
+        let content_type = headers.get(CONTENT_TYPE).map(|value| MediaType::from_content_type(value.as_bytes()));
+        // The media type of any error body: what Accept asks for, else the request's, else JSON.
+        let error_media = || {
+            let request_media = content_type.and_then(Result::ok);
+            MediaType::for_error(headers.get(ACCEPT).map(|value| value.as_bytes()), request_media)
+        };
+        if request.method() != Method::POST {
+            return Err((Outcome::MethodNotAllowed, respond::method_not_allowed(error_media())));
+        }
+        let scopes = match self.scopes.authorize(headers, request.extensions()) {
+            Authorization::Granted(scopes) => scopes,
+            Authorization::Missing => return Err((Outcome::Unauthenticated, respond::unauthorized(false))),
+            Authorization::Invalid => return Err((Outcome::Unauthenticated, respond::unauthorized(true))),
+        };
+        if !scopes.allows_report() {
+            return Err((Outcome::InsufficientScope, respond::forbidden(error_media())));
+        }
+        let Some(Ok(media)) = content_type else {
+            return Err((Outcome::UnsupportedMediaType, respond::unsupported_media_type(error_media())));
+        };
+        let declared = headers.get(CONTENT_LENGTH).and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+        if declared.is_some_and(|length| length > self.config.body_limit as u64) {
+            return Err((Outcome::TooLarge, respond::too_large(error_media())));
+        }
+        Ok((media, scopes))
+    }
+}
