@@ -3,13 +3,22 @@
 # what the mediadiag core costs (flash, static RAM, peak stack, heap) and checks the budgets.
 #
 # Exits non-zero if the build fails, if the firmware reports a failed check or does not exit
-# in time, or if a budget is exceeded.
+# in time, or if a budget is exceeded. With --warn-budgets, an exceeded budget is reported
+# (loudly) but does not fail the run; every other failure still does.
 #
 # Needs: the thumbv7em-none-eabihf Rust target, qemu-system-arm, python3, and one of
 # llvm-size, rust-size or arm-none-eabi-size (python3 reads the ELF itself without them).
 # llvm-nm / llvm-objdump (or the arm-none-eabi ones) add a breakdown of where flash and stack go.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+warn_budgets=false
+for arg in "$@"; do
+    case $arg in
+        --warn-budgets) warn_budgets=true ;;
+        *) echo "usage: $0 [--warn-budgets]" >&2; exit 2 ;;
+    esac
+done
 
 # Budgets of the mediadiag core, in bytes.
 FLASH_BUDGET=$((12 * 1024)) # .text + .rodata of decode + encode, JSON and XML
@@ -19,6 +28,7 @@ QEMU_TIMEOUT=${QEMU_TIMEOUT:-120}
 TARGET=thumbv7em-none-eabihf
 OUT=target/$TARGET/release
 failures=()
+over_budget=()
 
 echo "== build (release: opt-level z, LTO, one codegen unit, panic abort)"
 if ! cargo build --release --bins; then
@@ -133,10 +143,12 @@ echo "  (flash = .text + .rodata of bin/footprint, or bin/footprint-ffi for the 
 echo "   bin/empty, an empty cortex-m-rt program of $empty_flash bytes. The whole conformance firmware"
 echo "   takes $firmware_flash bytes of flash and $firmware_ram of static RAM, semihosting and formatting included.)"
 
-[[ $(verdict "$core_flash" "$FLASH_BUDGET") == ok ]] || failures+=("flash: $core_flash bytes, budget $FLASH_BUDGET")
-[[ $(verdict "$json_stack" "$STACK_BUDGET") == ok ]] || failures+=("JSON decode stack: ${json_stack:-not measured}, budget $STACK_BUDGET")
-[[ $(verdict "$xml_stack" "$STACK_BUDGET") == ok ]] || failures+=("XML decode stack: ${xml_stack:-not measured}, budget $STACK_BUDGET")
-[[ $heap == none ]] || failures+=("heap: $heap")
+[[ $(verdict "$core_flash" "$FLASH_BUDGET") == ok ]] || over_budget+=("flash: $core_flash bytes, budget $FLASH_BUDGET")
+[[ $(verdict "$json_stack" "$STACK_BUDGET") == ok ]] || over_budget+=("JSON decode stack: ${json_stack:-?} bytes, budget $STACK_BUDGET")
+[[ $(verdict "$xml_stack" "$STACK_BUDGET") == ok ]] || over_budget+=("XML decode stack: ${xml_stack:-?} bytes, budget $STACK_BUDGET")
+[[ $heap == none ]] || over_budget+=("heap: $heap")
+# A peak that was not measured is a broken run, not a budget question.
+[[ -n $json_stack && -n $xml_stack ]] || failures+=("the firmware printed no stack peaks")
 
 # Where flash and stack go: the largest symbols the core adds, and the largest stack frames.
 nm_tool=$(command -v llvm-nm || command -v arm-none-eabi-nm || true)
@@ -233,10 +245,21 @@ for name, size in sorted(core.items(), key=lambda x: -x[1])[:10]:
 fi
 
 echo
+for over in "${over_budget[@]}"; do
+    if $warn_budgets; then
+        echo "OVER BUDGET (not failing: --warn-budgets): $over"
+    else
+        failures+=("over budget: $over")
+    fi
+done
 if ((${#failures[@]})); then
     for failure in "${failures[@]}"; do
         echo "FAILED: $failure"
     done
     exit 1
 fi
-echo "all checks passed, every budget holds"
+if ((${#over_budget[@]})); then
+    echo "the firmware passed; some budgets do not hold (see above)"
+else
+    echo "all checks passed, every budget holds"
+fi
