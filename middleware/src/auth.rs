@@ -90,8 +90,9 @@ impl ScopeSource for StaticTokens {
 
 /// The token of an `Authorization: Bearer <token>` header (RFC 6750 section 2.1).
 ///
-/// No header is `Missing`; another scheme, several headers, or a token that is not
-/// `b64token` syntax is `Invalid`.
+/// No header is `Missing`; another scheme, several headers, or a token with characters
+/// outside RFC 6750's `b64token` set is `Invalid`. One leniency: `=` is accepted anywhere,
+/// not only as trailing padding, because UCWA's own tokens read `cwt=...`.
 pub(crate) fn bearer_token(headers: &HeaderMap) -> Result<&[u8], Authorization> {
     let mut values = headers.get_all(AUTHORIZATION).iter();
     let (Some(value), None) = (values.next(), values.next()) else {
@@ -106,10 +107,8 @@ pub(crate) fn bearer_token(headers: &HeaderMap) -> Result<&[u8], Authorization> 
         return Err(Authorization::Invalid);
     }
     let token = rest.trim_ascii_start();
-    let is_b64token = |b: &u8| b.is_ascii_alphanumeric() || b"-._~+/=".contains(b);
-    let padding = token.iter().rev().take_while(|&&b| b == b'=').count();
-    let body = token.get(..token.len() - padding).unwrap_or_default();
-    if body.is_empty() || !token.iter().all(is_b64token) || body.contains(&b'=') {
+    let is_token_char = |b: &u8| b.is_ascii_alphanumeric() || b"-._~+/=".contains(b);
+    if token.iter().all(|&b| b == b'=') || !token.iter().all(is_token_char) {
         return Err(Authorization::Invalid);
     }
     Ok(token)
@@ -141,7 +140,9 @@ mod tests {
         assert_eq!(bearer_token(&headers(&["Bearer abc.DEF-_~+/=="])), Ok(&b"abc.DEF-_~+/=="[..]));
         assert_eq!(bearer_token(&headers(&["bearer  abc"])), Ok(&b"abc"[..]));
         assert_eq!(bearer_token(&headers(&[])), Err(Authorization::Missing));
-        for bad in ["Basic abc", "Bearer", "Bearer ", "Bearerabc", "Bearer a b", "Bearer a=b", "Bearer ==", "Bearer ä"] {
+        assert_eq!(bearer_token(&headers(&["Bearer cwt=PHNhbWw6QXNz"])), Ok(&b"cwt=PHNhbWw6QXNz"[..]));
+        for bad in ["Basic abc", "Bearer", "Bearer ", "Bearerabc", "Bearer a b", "Bearer a,b", "Bearer ==", "Bearer ä"]
+        {
             assert_eq!(bearer_token(&headers(&[bad])), Err(Authorization::Invalid), "{bad}");
         }
         assert_eq!(bearer_token(&headers(&["Bearer a", "Bearer b"])), Err(Authorization::Invalid));

@@ -285,7 +285,9 @@ fn poll_calling<C: Future<Output = Result<(), crate::Rejection>>>(
 ) -> Poll<(Outcome, Own)> {
     match catch_unwind(AssertUnwindSafe(|| callback.poll(cx))) {
         Ok(Poll::Ready(Ok(()))) => Poll::Ready((Outcome::Accepted, respond::no_content())),
-        Ok(Poll::Ready(Err(rejection))) => Poll::Ready((Outcome::Rejected, respond::rejection(&rejection, error_media))),
+        Ok(Poll::Ready(Err(rejection))) => {
+            Poll::Ready((Outcome::Rejected, respond::rejection(&rejection, error_media)))
+        }
         Err(_) => Poll::Ready((Outcome::CallbackPanicked, respond::callback_panicked(error_media))),
         Ok(Poll::Pending) => {
             if deadline.poll(cx).is_ready() {

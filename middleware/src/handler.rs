@@ -77,7 +77,12 @@ pub struct Rejection {
 
 impl Rejection {
     /// A rejection with any status, code, subcode and message.
-    pub const fn new(status: StatusCode, code: ErrorCode, subcode: Option<ErrorSubcode>, message: &'static str) -> Self {
+    pub const fn new(
+        status: StatusCode,
+        code: ErrorCode,
+        subcode: Option<ErrorSubcode>,
+        message: &'static str,
+    ) -> Self {
         Rejection { status, code, subcode, message, retry_after: None }
     }
 
@@ -93,17 +98,32 @@ impl Rejection {
 
     /// 409 Conflict / AlreadyExists.
     pub const fn already_exists() -> Self {
-        Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, Some(ErrorSubcode::AlreadyExists), "The report already exists.")
+        Self::new(
+            StatusCode::CONFLICT,
+            ErrorCode::Conflict,
+            Some(ErrorSubcode::AlreadyExists),
+            "The report already exists.",
+        )
     }
 
     /// 409 Conflict / TooManyGroups.
     pub const fn too_many_groups() -> Self {
-        Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, Some(ErrorSubcode::TooManyGroups), "There are too many groups.")
+        Self::new(
+            StatusCode::CONFLICT,
+            ErrorCode::Conflict,
+            Some(ErrorSubcode::TooManyGroups),
+            "There are too many groups.",
+        )
     }
 
     /// 409 Conflict / None: the service or resource does not support this.
     pub const fn conflict() -> Self {
-        Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, Some(ErrorSubcode::None), "Unsupported service or resource.")
+        Self::new(
+            StatusCode::CONFLICT,
+            ErrorCode::Conflict,
+            Some(ErrorSubcode::None),
+            "Unsupported service or resource.",
+        )
     }
 
     /// 410 Gone / CannotRedirect: no backup pool is configured.

@@ -32,8 +32,6 @@ mod auth;
 mod body;
 mod future;
 mod handler;
-#[cfg(feature = "jwt")]
-pub mod jwt;
 mod layer;
 mod respond;
 mod service;
@@ -43,7 +41,5 @@ pub use body::ResponseBody;
 pub use future::ResponseFuture;
 pub use handler::{Rejection, ReportHandler, Reported, ServiceHandler};
 pub use layer::MediaDiagnosticsLayer;
-pub use mediadiag::{
-    DecodeError, Encoding, ErrorCode, ErrorSubcode, MediaType, Report, Scope, Scopes,
-};
+pub use mediadiag::{DecodeError, Encoding, ErrorCode, ErrorSubcode, MediaType, Report, Scope, Scopes};
 pub use service::MediaDiagnostics;

@@ -59,7 +59,9 @@ where
             return ResponseFuture::inner(self.inner.call(request));
         };
         let ids = (range_in(path, target.application_id), range_in(path, target.conversation_id));
-        match self.check(&request) {
+        let content_type =
+            request.headers().get(CONTENT_TYPE).map(|value| MediaType::from_content_type(value.as_bytes()));
+        match self.refusal(&request, content_type) {
             Ok((media, scopes)) => {
                 let (parts, body) = request.into_parts();
                 let intercepted = Intercepted {
@@ -73,7 +75,13 @@ where
                 };
                 ResponseFuture::reading(body, intercepted)
             }
-            Err((outcome, response)) => {
+            Err(refusal) => {
+                // Error bodies: the type Accept asks for, else the request's, else JSON.
+                let (outcome, response) = refusal.respond(|| {
+                    let accept = request.headers().get(ACCEPT).map(|value| value.as_bytes());
+                    MediaType::for_error(accept, content_type.and_then(Result::ok))
+                });
+                let path = request.uri().path();
                 let ids = (path.get(ids.0).unwrap_or_default(), path.get(ids.1).unwrap_or_default());
                 crate::future::trace(outcome, response.status(), ids);
                 ResponseFuture::ready(response)
@@ -88,33 +96,55 @@ fn range_in(whole: &str, part: &str) -> Range<usize> {
     start..start + part.len()
 }
 
-impl<S, H, A: ScopeSource> MediaDiagnostics<S, H, A> {
-    /// SPEC section 2, checks 2 to 6: method, credentials, scopes, media type, declared size.
-    fn check<B>(&self, request: &Request<B>) -> Result<(MediaType, Scopes), (Outcome, Own)> {
-        let headers = request.headers();
-        let content_type = headers.get(CONTENT_TYPE).map(|value| MediaType::from_content_type(value.as_bytes()));
-        // The media type of any error body: what Accept asks for, else the request's, else JSON.
-        let error_media = || {
-            let request_media = content_type.and_then(Result::ok);
-            MediaType::for_error(headers.get(ACCEPT).map(|value| value.as_bytes()), request_media)
-        };
-        if request.method() != Method::POST {
-            return Err((Outcome::MethodNotAllowed, respond::method_not_allowed(error_media())));
+/// Why checks 2 to 6 refused a request.
+#[derive(Clone, Copy, Debug)]
+enum Refusal {
+    Method,
+    NoCredentials,
+    InvalidCredentials,
+    Scope,
+    MediaType,
+    DeclaredTooLarge,
+}
+
+impl Refusal {
+    /// The outcome and the response, with error bodies in `media`.
+    fn respond(self, media: impl FnOnce() -> MediaType) -> (Outcome, Own) {
+        match self {
+            Refusal::Method => (Outcome::MethodNotAllowed, respond::method_not_allowed(media())),
+            Refusal::NoCredentials => (Outcome::Unauthenticated, respond::unauthorized(false)),
+            Refusal::InvalidCredentials => (Outcome::Unauthenticated, respond::unauthorized(true)),
+            Refusal::Scope => (Outcome::InsufficientScope, respond::forbidden(media())),
+            Refusal::MediaType => (Outcome::UnsupportedMediaType, respond::unsupported_media_type(media())),
+            Refusal::DeclaredTooLarge => (Outcome::TooLarge, respond::too_large(media())),
         }
-        let scopes = match self.scopes.authorize(headers, request.extensions()) {
+    }
+}
+
+impl<S, H, A: ScopeSource> MediaDiagnostics<S, H, A> {
+    /// Method, credentials, scopes, media type, declared size: the first failure wins.
+    fn refusal<B>(
+        &self,
+        request: &Request<B>,
+        content_type: Option<Result<MediaType, mediadiag::MediaTypeError>>,
+    ) -> Result<(MediaType, Scopes), Refusal> {
+        if request.method() != Method::POST {
+            return Err(Refusal::Method);
+        }
+        let scopes = match self.scopes.authorize(request.headers(), request.extensions()) {
             Authorization::Granted(scopes) => scopes,
-            Authorization::Missing => return Err((Outcome::Unauthenticated, respond::unauthorized(false))),
-            Authorization::Invalid => return Err((Outcome::Unauthenticated, respond::unauthorized(true))),
+            Authorization::Missing => return Err(Refusal::NoCredentials),
+            Authorization::Invalid => return Err(Refusal::InvalidCredentials),
         };
         if !scopes.allows_report() {
-            return Err((Outcome::InsufficientScope, respond::forbidden(error_media())));
+            return Err(Refusal::Scope);
         }
         let Some(Ok(media)) = content_type else {
-            return Err((Outcome::UnsupportedMediaType, respond::unsupported_media_type(error_media())));
+            return Err(Refusal::MediaType);
         };
-        let declared = headers.get(CONTENT_LENGTH).and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+        let declared = request.headers().get(CONTENT_LENGTH).and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
         if declared.is_some_and(|length| length > self.config.body_limit as u64) {
-            return Err((Outcome::TooLarge, respond::too_large(error_media())));
+            return Err(Refusal::DeclaredTooLarge);
         }
         Ok((media, scopes))
     }
