@@ -1,5 +1,6 @@
 //! Small byte helpers shared by the decoders and encoders.
 
+use crate::code::ErrorSubcode;
 use crate::error::EncodeError;
 
 /// The UTF-8 byte order mark.
@@ -10,8 +11,9 @@ pub(crate) fn bom_len(input: &[u8]) -> usize {
     if input.starts_with(BOM) { BOM.len() } else { 0 }
 }
 
-/// Longest value worth keeping: longer than every enum name, so a longer value is unknown.
-const CAPTURE_LEN: usize = 32;
+/// Longest value worth keeping: the longest name; a longer value cannot be a known name.
+const CAPTURE_LEN: usize = ErrorSubcode::MAX_NAME_LEN;
+const _: () = assert!(crate::ErrorCode::MAX_NAME_LEN <= CAPTURE_LEN && CAPTURE_LEN < 256);
 
 /// A fixed buffer that keeps the first bytes of a decoded value, folded to ASCII lower case,
 /// to compare with names that match case-insensitively.
@@ -20,7 +22,7 @@ const CAPTURE_LEN: usize = 32;
 /// is remembered as `spoiled` (it cannot be any known name) while the caller keeps validating.
 pub(crate) struct Capture {
     buf: [u8; CAPTURE_LEN],
-    len: usize,
+    len: u8,
     spoiled: bool,
     trim: bool,
     pending_space: bool,
@@ -46,7 +48,7 @@ impl Capture {
             // White space between two non-space runs: no enum name looks like that.
             self.spoiled = true;
         }
-        match self.buf.get_mut(self.len) {
+        match self.buf.get_mut(usize::from(self.len)) {
             Some(slot) => {
                 *slot = byte.to_ascii_lowercase();
                 self.len += 1;
@@ -67,12 +69,12 @@ impl Capture {
             bytes.iter().for_each(|&byte| self.push(byte));
             return;
         }
-        let end = self.len + bytes.len();
-        match self.buf.get_mut(self.len..end) {
+        let start = usize::from(self.len);
+        match self.buf.get_mut(start..start.saturating_add(bytes.len())) {
             Some(slot) => {
                 // A byte loop: values are short, and this beats a call to memcpy.
                 slot.iter_mut().zip(bytes).for_each(|(slot, byte)| *slot = byte.to_ascii_lowercase());
-                self.len = end;
+                self.len += bytes.len() as u8;
             }
             None => self.spoiled = true,
         }
@@ -85,7 +87,7 @@ impl Capture {
 
     /// The captured bytes in ASCII lower case, or `None` when the value cannot be a known name.
     pub(crate) fn value(&self) -> Option<&[u8]> {
-        if self.spoiled { None } else { self.buf.get(..self.len) }
+        if self.spoiled { None } else { self.buf.get(..usize::from(self.len)) }
     }
 }
 

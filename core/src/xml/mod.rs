@@ -31,7 +31,7 @@ pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
         reader: Reader { text, pos: bom_len(input) },
         slots: Slots::default(),
         open: Vec::new(),
-        bindings: Vec::new(),
+        bindings: Bindings::default(),
         property: None,
     };
     document.prolog()?;
@@ -40,25 +40,68 @@ pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
     document.slots.finish()
 }
 
-/// An element that is open (its start tag read, its end tag not yet).
+/// The open elements, innermost last: the offset of each one's name, just after its `<`.
 ///
 /// Only offsets are kept, on every stack here: anything else is read again from the body
 /// when needed, which keeps the reader's memory small enough for a 1 KiB firmware stack.
-struct Open {
-    /// Offset of the element's name, just after its `<`.
-    name_at: usize,
-    /// How many namespace bindings were in scope before this element.
-    bindings_mark: u8,
-}
+type OpenElements = Vec<usize, MAX_DEPTH>;
 
 /// A namespace declaration in scope: `xmlns="uri"` or `xmlns:prefix="uri"`.
+#[derive(Clone, Copy)]
 struct Binding {
     /// Offset of the declaring attribute's name.
     at: usize,
+    /// Depth of the declaring element (the root is 0).
+    depth: u8,
     is_default: bool,
     is_empty: bool,
     is_ucwa: bool,
 }
+
+/// The bindings in scope, innermost last: offsets, and the rest packed in a byte.
+#[derive(Default)]
+struct Bindings {
+    at: Vec<usize, MAX_NAMESPACES>,
+    packed: Vec<u8, MAX_NAMESPACES>,
+}
+
+impl Bindings {
+    const DEFAULT: u8 = 1;
+    const EMPTY: u8 = 2;
+    const UCWA: u8 = 4;
+    /// The depth takes the five high bits: below [`MAX_DEPTH`] = 32.
+    const DEPTH_SHIFT: u8 = 3;
+
+    fn push(&mut self, binding: Binding) -> Result<(), ()> {
+        let packed = binding.depth << Self::DEPTH_SHIFT
+            | u8::from(binding.is_default) * Self::DEFAULT
+            | u8::from(binding.is_empty) * Self::EMPTY
+            | u8::from(binding.is_ucwa) * Self::UCWA;
+        self.at.push(binding.at).map_err(drop)?;
+        self.packed.push(packed).map_err(drop)
+    }
+
+    /// Ends the scope of the bindings an element at `depth` declared.
+    fn close(&mut self, depth: usize) {
+        while self.packed.last().is_some_and(|&packed| usize::from(packed >> Self::DEPTH_SHIFT) == depth) {
+            self.packed.pop();
+            self.at.pop();
+        }
+    }
+
+    /// The bindings, innermost first.
+    fn innermost_first(&self) -> impl Iterator<Item = Binding> + '_ {
+        self.at.iter().zip(&self.packed).rev().map(|(&at, &packed)| Binding {
+            at,
+            depth: packed >> Self::DEPTH_SHIFT,
+            is_default: packed & Self::DEFAULT != 0,
+            is_empty: packed & Self::EMPTY != 0,
+            is_ucwa: packed & Self::UCWA != 0,
+        })
+    }
+}
+
+const _: () = assert!(MAX_DEPTH <= 1 << (8 - Bindings::DEPTH_SHIFT));
 
 /// The namespace an element or attribute name resolved to.
 #[derive(Clone, Copy)]
@@ -90,8 +133,8 @@ struct Attribute {
 struct Document<'a> {
     reader: Reader<'a>,
     slots: Slots,
-    open: Vec<Open, MAX_DEPTH>,
-    bindings: Vec<Binding, MAX_NAMESPACES>,
+    open: OpenElements,
+    bindings: Bindings,
     property: Option<PropertyValue>,
 }
 
@@ -220,8 +263,11 @@ impl Document<'_> {
         let at = self.reader.pos;
         self.reader.pos += 1;
         let name = self.reader.qname()?;
-        let bindings_mark = self.bindings.len();
-        let mut attributes: Vec<usize, MAX_ATTRIBUTES> = Vec::new();
+        if self.open.is_full() {
+            return Err(DecodeError::new(Kind::TooDeep, at));
+        }
+        let attributes_at = self.reader.pos;
+        let mut count = 0;
         let mut any_prefixed = false;
         let empty = loop {
             let r = &mut self.reader;
@@ -241,32 +287,30 @@ impl Document<'_> {
             let name = r.qname()?;
             r.equals()?;
             let attribute = Attribute { name, value: r.attribute_value()? };
-            for &earlier in &attributes {
-                if self.reader.slice(self.name_at(earlier)?.full) == self.reader.slice(name.full) {
-                    return Err(DecodeError::new(Kind::DuplicateAttribute, attribute_at));
-                }
+            if count == MAX_ATTRIBUTES {
+                return Err(DecodeError::new(Kind::TooManyAttributes, attribute_at));
+            }
+            let name_bytes = self.reader.slice(name.full);
+            if self
+                .attributes(attributes_at)
+                .take(count)
+                .any(|(_, earlier)| self.reader.slice(earlier.name.full) == name_bytes)
+            {
+                return Err(DecodeError::new(Kind::DuplicateAttribute, attribute_at));
             }
             any_prefixed |= name.prefix.is_some_and(|prefix| self.reader.slice(prefix) != b"xmlns");
             self.declare(attribute_at, attribute)?;
-            if attributes.push(attribute_at).is_err() {
-                return Err(DecodeError::new(Kind::TooManyAttributes, attribute_at));
-            }
+            count += 1;
         };
-        if self.open.is_full() {
-            return Err(DecodeError::new(Kind::TooDeep, at));
-        }
         if any_prefixed {
-            self.check_prefixed_attributes(&attributes)?;
+            self.check_prefixed_attributes(attributes_at)?;
         }
         let namespace = self.resolve(name.prefix, true)?;
-        self.classify(at, name, namespace, &attributes, empty)?;
+        self.classify(at, name, namespace, attributes_at, empty)?;
         if empty {
-            self.bindings.truncate(bindings_mark);
-        } else {
-            let open = Open { name_at: name.full.start, bindings_mark: bindings_mark as u8 };
-            if self.open.push(open).is_err() {
-                return Err(DecodeError::new(Kind::TooDeep, at));
-            }
+            self.bindings.close(self.open.len());
+        } else if self.open.push(name.full.start).is_err() {
+            return Err(DecodeError::new(Kind::TooDeep, at));
         }
         Ok(empty)
     }
@@ -284,29 +328,38 @@ impl Document<'_> {
         Ok(Attribute { name, value: r.attribute_value()? })
     }
 
+    /// Reads again the attributes of a tag that was validated, from the end of its name:
+    /// their offsets and contents, in order. Nothing is stored while a tag is read.
+    fn attributes(&self, from: usize) -> impl Iterator<Item = (usize, Attribute)> + '_ {
+        let mut r = Reader { text: self.reader.text, pos: from };
+        core::iter::from_fn(move || {
+            r.skip_space();
+            let at = r.pos;
+            let name = r.qname().ok()?;
+            r.equals().ok()?;
+            Some((at, Attribute { name, value: r.attribute_value().ok()? }))
+        })
+    }
+
     /// Refuses undeclared attribute prefixes, and two attributes with the same namespace and
     /// local name under different prefixes.
-    fn check_prefixed_attributes(&self, attributes: &[usize]) -> Result<(), DecodeError> {
+    fn check_prefixed_attributes(&self, attributes_at: usize) -> Result<(), DecodeError> {
         let r = &self.reader;
-        let mut prefixed = attributes.iter().filter_map(|&at| {
-            let attribute = self.attribute_at(at).ok()?;
-            let prefix = attribute.name.prefix?;
-            (r.slice(prefix) != b"xmlns").then_some((at, attribute.name))
-        });
-        prefixed.try_for_each(|(at, name)| {
+        let is_prefixed = |name: &QName| name.prefix.is_some_and(|prefix| r.slice(prefix) != b"xmlns");
+        for (at, attribute) in self.attributes(attributes_at).filter(|(_, a)| is_prefixed(&a.name)) {
+            let name = attribute.name;
             let namespace = self.resolve(name.prefix, false)?;
-            for &earlier in attributes.iter().take_while(|&&earlier| earlier < at) {
-                let other = self.name_at(earlier)?;
-                let Some(other_prefix) = other.prefix else { continue };
-                if r.slice(other_prefix) != b"xmlns"
+            for (_, earlier) in self.attributes(attributes_at).take_while(|(earlier, _)| *earlier < at) {
+                let other = earlier.name;
+                if is_prefixed(&other)
                     && r.slice(other.local) == r.slice(name.local)
-                    && self.same_namespace(namespace, self.resolve(Some(other_prefix), false)?)?
+                    && self.same_namespace(namespace, self.resolve(other.prefix, false)?)?
                 {
                     return Err(DecodeError::new(Kind::DuplicateAttribute, at));
                 }
             }
-            Ok(())
-        })
+        }
+        Ok(())
     }
 
     /// Adds the binding an `xmlns` / `xmlns:p` attribute declares, checking the reserved names.
@@ -327,26 +380,27 @@ impl Document<'_> {
             return Err(DecodeError::new(Kind::InvalidNamespaceDeclaration, at));
         }
         let is_ucwa = self.value_is(attribute.value, UCWA_NAMESPACE.as_bytes());
-        let binding = Binding { at, is_default: prefix.is_none(), is_empty, is_ucwa };
+        let depth = self.open.len() as u8;
+        let binding = Binding { at, depth, is_default: prefix.is_none(), is_empty, is_ucwa };
         self.bindings.push(binding).map_err(|_| DecodeError::new(Kind::TooManyNamespaces, at))
     }
 
     /// The namespace of a name with this prefix; an unprefixed attribute has none.
     fn resolve(&self, prefix: Option<Span>, is_element: bool) -> Result<Namespace, DecodeError> {
         let r = &self.reader;
-        let declared = |b: &Binding| Namespace::Declared { at: b.at, is_ucwa: b.is_ucwa };
+        let declared = |b: Binding| Namespace::Declared { at: b.at, is_ucwa: b.is_ucwa };
         let Some(prefix) = prefix else {
             if !is_element {
                 return Ok(Namespace::None);
             }
-            let default = self.bindings.iter().rev().find(|b| b.is_default);
+            let default = self.bindings.innermost_first().find(|b| b.is_default);
             return Ok(default.filter(|b| !b.is_empty).map_or(Namespace::None, declared));
         };
         let name = r.slice(prefix);
         if name == b"xml" {
             return Ok(Namespace::Xml);
         }
-        for binding in self.bindings.iter().rev().filter(|b| !b.is_default) {
+        for binding in self.bindings.innermost_first().filter(|b| !b.is_default) {
             if r.slice(self.name_at(binding.at)?.local) == name && name != b"xmlns" {
                 return Ok(declared(binding));
             }
@@ -370,6 +424,12 @@ impl Document<'_> {
         } else {
             self.value_bytes(value).eq(expected.iter().copied())
         }
+    }
+
+    /// Whether an attribute value, decoded and normalized, is `expected` ignoring ASCII case.
+    fn value_is_ignore_case(&self, value: Span, expected: &str) -> bool {
+        let expected = expected.bytes().map(|b| b.to_ascii_lowercase());
+        self.value_bytes(value).map(|b| b.to_ascii_lowercase()).eq(expected)
     }
 
     /// The URI of a namespace, as a decoded value or a constant.
@@ -396,7 +456,7 @@ impl Document<'_> {
         at: usize,
         name: QName,
         namespace: Namespace,
-        attributes: &[usize],
+        attributes_at: usize,
         empty: bool,
     ) -> Result<(), DecodeError> {
         let r = &self.reader;
@@ -406,18 +466,15 @@ impl Document<'_> {
             0 if !matches!(local, b"input" | b"resource") => Err(DecodeError::new(Kind::WrongRoot, at)),
             0 if !is_ucwa => Err(DecodeError::new(Kind::WrongNamespace, at)),
             1 if is_ucwa && local == b"property" => {
-                let name_value = attributes
-                    .iter()
-                    .filter_map(|&at| self.attribute_at(at).ok())
+                let name_value = self
+                    .attributes(attributes_at)
+                    .map(|(_, attribute)| attribute)
                     .find(|a| a.name.prefix.is_none() && r.slice(a.name.full) == b"name");
                 let Some(name_value) = name_value else { return Ok(()) };
-                let mut text = Capture::exact();
-                if self.is_literal(name_value.value) {
-                    text.push_all(r.slice(name_value.value));
-                } else {
-                    self.value_bytes(name_value.value).for_each(|b| text.push(b));
-                }
-                if let Some(property) = text.value().and_then(Property::from_folded) {
+                let names = [Property::ErrorCode, Property::ErrorSubcode];
+                let named =
+                    names.into_iter().find(|property| self.value_is_ignore_case(name_value.value, property.name()));
+                if let Some(property) = named {
                     self.slots.mark_given(property, at);
                     if !empty {
                         self.property =
@@ -444,14 +501,14 @@ impl Document<'_> {
         let name = r.name()?;
         r.skip_space();
         r.expect(b">", Kind::MalformedMarkup)?;
-        let Some(open) = self.open.pop() else {
+        let Some(name_at) = self.open.pop() else {
             return Err(DecodeError::new(Kind::MismatchedTag, at));
         };
-        let start_name = Reader { text: r.text, pos: open.name_at }.name()?;
+        let start_name = Reader { text: r.text, pos: name_at }.name()?;
         if r.slice(start_name) != r.slice(name) {
             return Err(DecodeError::new(Kind::MismatchedTag, at));
         }
-        self.bindings.truncate(usize::from(open.bindings_mark));
+        self.bindings.close(self.open.len());
         if self.open.len() == 1
             && let Some(value) = self.property.take()
         {
