@@ -73,10 +73,10 @@ impl Bindings {
     const DEPTH_SHIFT: u8 = 3;
 
     fn push(&mut self, binding: Binding) -> Result<(), ()> {
-        let packed = binding.depth << Self::DEPTH_SHIFT
-            | u8::from(binding.is_default) * Self::DEFAULT
-            | u8::from(binding.is_empty) * Self::EMPTY
-            | u8::from(binding.is_ucwa) * Self::UCWA;
+        let packed = (binding.depth << Self::DEPTH_SHIFT)
+            | (u8::from(binding.is_default) * Self::DEFAULT)
+            | (u8::from(binding.is_empty) * Self::EMPTY)
+            | (u8::from(binding.is_ucwa) * Self::UCWA);
         self.at.push(binding.at).map_err(drop)?;
         self.packed.push(packed).map_err(drop)
     }
