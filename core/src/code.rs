@@ -31,8 +31,9 @@ const fn longest(names: &[&str]) -> usize {
     longest
 }
 
-/// Slots of the lookup tables: a power of two, about three times the largest enumeration.
-const SLOTS: usize = 256;
+/// Slots of the lookup tables: a power of two, about one and a half times the largest
+/// enumeration (short probe runs, small tables).
+const SLOTS: usize = 128;
 
 /// A hash of the length and a few bytes, folded to lower case (`| 0x20` folds ASCII letters;
 /// names differing elsewhere still compare unequal in `find`). Equal for names that differ
@@ -70,16 +71,31 @@ const fn lookup_table(names: &[&str]) -> [u8; SLOTS] {
     table
 }
 
-/// Finds a name already folded to ASCII lower case through a table built by `lookup_table`.
-fn find(table: &[u8; SLOTS], names: &[&str], folded: &[u8]) -> Option<usize> {
+/// Finds a name already folded to ASCII lower case through a table built by `lookup_table`;
+/// `name_of` gives the canonical name at an index.
+fn find(table: &[u8; SLOTS], name_of: impl Fn(usize) -> Option<&'static str>, folded: &[u8]) -> Option<usize> {
     let mut slot = folded_hash(folded);
     loop {
         let index = usize::from(*table.get(slot)?).checked_sub(1)?;
-        if names.get(index).is_some_and(|known| matches_folded(known.as_bytes(), folded)) {
+        if name_of(index).is_some_and(|known| matches_folded(known.as_bytes(), folded)) {
             return Some(index);
         }
         slot = (slot + 1) % SLOTS;
     }
+}
+
+/// The end offsets of names laid end to end.
+#[allow(clippy::indexing_slicing)] // i < N
+const fn name_ends<const N: usize>(names: &[&str; N]) -> [u16; N] {
+    let mut ends = [0u16; N];
+    let mut end = 0;
+    let mut i = 0;
+    while i < N {
+        end += names[i].len();
+        ends[i] = end as u16;
+        i += 1;
+    }
+    ends
 }
 
 /// Whether `folded` is `known` in lower case. Every known name is ASCII letters and digits,
@@ -125,11 +141,19 @@ macro_rules! ucwa_enum {
             /// Length in bytes of the longest canonical name.
             pub const MAX_NAME_LEN: usize = longest(&Self::NAMES);
 
+            /// All names run together, as stored in the binary: with [`Self::ENDS`], this is
+            /// smaller than a table of string slices, which matters in firmware.
+            const TEXT: &'static str = concat!($(stringify!($variant)),+);
+
+            /// Where each name ends in [`Self::TEXT`].
+            const ENDS: [u16; $count] = name_ends(&Self::NAMES);
+
             /// The canonical (UCWA) spelling of the value.
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => stringify!($variant),)+
-                }
+            pub fn as_str(self) -> &'static str {
+                let index = self as usize;
+                let start = index.checked_sub(1).and_then(|before| Self::ENDS.get(before)).map_or(0, |&end| usize::from(end));
+                let end = Self::ENDS.get(index).map_or(0, |&end| usize::from(end));
+                Self::TEXT.get(start..end).unwrap_or_default()
             }
 
             /// Looks a name up, comparing ASCII case-insensitively.
@@ -146,7 +170,8 @@ macro_rules! ucwa_enum {
             /// Looks up a name already folded to ASCII lower case.
             pub(crate) fn from_folded(folded: &[u8]) -> Option<Self> {
                 const TABLE: [u8; SLOTS] = lookup_table(&$name::NAMES);
-                find(&TABLE, &Self::NAMES, folded).and_then(|index| Self::ALL.get(index).copied())
+                find(&TABLE, |index| Self::ALL.get(index).map(|value| value.as_str()), folded)
+                    .and_then(|index| Self::ALL.get(index).copied())
             }
         }
 

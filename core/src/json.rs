@@ -15,7 +15,7 @@
 use crate::MAX_DEPTH;
 use crate::error::{DecodeError, DecodeErrorKind as Kind, EncodeError, Property};
 use crate::report::{Report, Slots};
-use crate::text::{Capture, Cursor, bom_len};
+use crate::text::{Capture, Cursor, bom_len, check_utf8};
 
 /// Decodes a JSON body into a report.
 ///
@@ -26,17 +26,10 @@ pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
     parser.document()
 }
 
-/// Bytes that end a run of plain string content: quote, backslash, controls, non-ASCII.
-#[allow(clippy::indexing_slicing)] // b < 256, evaluated by the compiler
-const STRING_STOP: [bool; 256] = {
-    let mut stop = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        stop[b] = b < 0x20 || b == b'"' as usize || b == b'\\' as usize || b >= 0x80;
-        b += 1;
-    }
-    stop
-};
+/// Whether a byte ends a run of plain string content: quote, backslash, control, non-ASCII.
+fn ends_plain_run(b: u8) -> bool {
+    !(0x20..0x80).contains(&b) || b == b'"' || b == b'\\'
+}
 
 /// Encodes a report as compact JSON; absent properties are left out.
 pub(crate) fn encode(report: &Report, out: &mut [u8]) -> Result<usize, EncodeError> {
@@ -287,7 +280,7 @@ impl Parser<'_> {
         loop {
             // The run of plain ASCII up to the next quote, backslash, control or non-ASCII byte.
             let rest = self.bytes.get(self.pos..).unwrap_or_default();
-            let run = rest.iter().position(|&b| STRING_STOP.get(usize::from(b)) != Some(&false));
+            let run = rest.iter().position(|&b| ends_plain_run(b));
             let run = run.unwrap_or(rest.len());
             if let Some(out) = out.as_deref_mut() {
                 out.push_all(rest.get(..run).unwrap_or_default());
@@ -315,8 +308,8 @@ impl Parser<'_> {
     fn non_ascii(&mut self, out: Option<&mut Capture>) -> Result<(), DecodeError> {
         let rest = self.bytes.get(self.pos..).unwrap_or_default();
         let run = rest.iter().position(|&b| b < 0x80).unwrap_or(rest.len());
-        if let Err(e) = core::str::from_utf8(rest.get(..run).unwrap_or_default()) {
-            return Err(DecodeError::new(Kind::InvalidUtf8, self.pos + e.valid_up_to()));
+        if let Err(invalid_at) = check_utf8(rest.get(..run).unwrap_or_default()) {
+            return Err(DecodeError::new(Kind::InvalidUtf8, self.pos + invalid_at));
         }
         if let Some(out) = out {
             out.push_all(rest.get(..run).unwrap_or_default());

@@ -11,6 +11,38 @@ pub(crate) fn bom_len(input: &[u8]) -> usize {
     if input.starts_with(BOM) { BOM.len() } else { 0 }
 }
 
+/// Decodes the UTF-8 character at the start of `bytes`: its code point and length, or `None`
+/// where the bytes are not UTF-8 (overlong forms, surrogates, past U+10FFFF, cut short).
+///
+/// The crate's own, smaller than `core::str`'s validation, which matters in firmware.
+pub(crate) fn utf8_char(bytes: &[u8]) -> Option<(u32, usize)> {
+    let &first = bytes.first()?;
+    let (len, least, mut code) = match first {
+        0x00..=0x7F => return Some((u32::from(first), 1)),
+        0xC2..=0xDF => (2, 0x80, u32::from(first & 0x1F)),
+        0xE0..=0xEF => (3, 0x800, u32::from(first & 0x0F)),
+        0xF0..=0xF4 => (4, 0x1_0000, u32::from(first & 0x07)),
+        _ => return None,
+    };
+    for &byte in bytes.get(1..len)? {
+        if byte & 0xC0 != 0x80 {
+            return None;
+        }
+        code = (code << 6) | u32::from(byte & 0x3F);
+    }
+    let valid = code >= least && code <= 0x10_FFFF && !(0xD800..=0xDFFF).contains(&code);
+    valid.then_some((code, len))
+}
+
+/// Checks that `bytes` are UTF-8; `Err` holds the offset of the first invalid sequence.
+pub(crate) fn check_utf8(bytes: &[u8]) -> Result<(), usize> {
+    let mut at = 0;
+    while let Some(rest) = bytes.get(at..).filter(|rest| !rest.is_empty()) {
+        at += utf8_char(rest).ok_or(at)?.1;
+    }
+    Ok(())
+}
+
 /// Longest value worth keeping: the longest name; a longer value cannot be a known name.
 const CAPTURE_LEN: usize = ErrorSubcode::MAX_NAME_LEN;
 const _: () = assert!(crate::ErrorCode::MAX_NAME_LEN <= CAPTURE_LEN && CAPTURE_LEN < 256);

@@ -265,24 +265,9 @@ impl<const N: usize, const LEN: usize> CNames<N, LEN> {
     }
 }
 
-/// The canonical names of a table of values, through their `const fn as_str`.
-macro_rules! names_of {
-    ($type:ty) => {{
-        const ALL: [$type; <$type>::ALL.len()] = <$type>::ALL;
-        let mut names = [""; ALL.len()];
-        let mut i = 0;
-        while i < ALL.len() {
-            names[i] = ALL[i].as_str();
-            i += 1;
-        }
-        names
-    }};
-}
-
-#[allow(clippy::indexing_slicing)] // evaluated at compile time
-const CODE_NAMES: [&str; MEDIADIAG_CODE_COUNT] = names_of!(ErrorCode);
-#[allow(clippy::indexing_slicing)] // evaluated at compile time
-const SUBCODE_NAMES: [&str; MEDIADIAG_SUBCODE_COUNT] = names_of!(ErrorSubcode);
+/// The canonical names, index for index with the core's `ALL` tables.
+const CODE_NAMES: [&str; MEDIADIAG_CODE_COUNT] = ErrorCode::NAMES;
+const SUBCODE_NAMES: [&str; MEDIADIAG_SUBCODE_COUNT] = ErrorSubcode::NAMES;
 
 /// The code names as C strings, derived from the core's table at compile time.
 static CODE_C_NAMES: CNames<MEDIADIAG_CODE_COUNT, { packed_len(&CODE_NAMES) }> = CNames::new(CODE_NAMES);

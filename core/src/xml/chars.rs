@@ -1,27 +1,26 @@
 //! XML character classes (XML 1.0 fifth edition) and reference decoding.
 
 use crate::error::{DecodeError, DecodeErrorKind as Kind};
+use crate::text::utf8_char;
 
-/// Checks that every character of a UTF-8 text is an XML `Char`.
-///
-/// UTF-8 validity already excludes surrogates; what remains are the C0 controls other
-/// than tab, line feed and carriage return, and U+FFFE / U+FFFF (`EF BF BE`, `EF BF BF`).
-/// Blocks of 16 bytes are screened without branches; only a suspicious block is looked at
-/// byte by byte.
+/// Checks that the body is UTF-8 and that every character is an XML `Char`: no C0 control
+/// other than tab, line feed and carriage return, no U+FFFE or U+FFFF. One pass; the first
+/// fault in the body is the one reported.
 pub(super) fn check_chars(bytes: &[u8]) -> Result<(), DecodeError> {
-    let suspicious = |b: u8| (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') | (b == 0xEF);
-    for (block_index, block) in bytes.chunks(16).enumerate() {
-        if !block.iter().fold(false, |any, &b| any | suspicious(b)) {
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        if (0x20..0x80).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r') {
+            at += 1;
             continue;
         }
-        for (i, &b) in block.iter().enumerate() {
-            let at = block_index * 16 + i;
-            let bad = b != 0xEF && suspicious(b)
-                || b == 0xEF && matches!(bytes.get(at + 1..at + 3), Some([0xBF, 0xBE | 0xBF]));
-            if bad {
-                return Err(DecodeError::new(Kind::InvalidXmlChar, at));
-            }
+        let rest = bytes.get(at..).unwrap_or_default();
+        let Some((code, len)) = utf8_char(rest) else {
+            return Err(DecodeError::new(Kind::InvalidUtf8, at));
+        };
+        if !is_xml_char(code) {
+            return Err(DecodeError::new(Kind::InvalidXmlChar, at));
         }
+        at += len;
     }
     Ok(())
 }
@@ -40,11 +39,12 @@ pub(super) mod class {
     pub const NON_ASCII: u8 = 16;
 }
 
-#[allow(clippy::indexing_slicing)] // b < 256, evaluated by the compiler
-const CLASSES: [u8; 256] = {
-    let mut classes = [0u8; 256];
+/// Classes of the ASCII bytes; every byte from 0x80 up is `NON_ASCII` only.
+#[allow(clippy::indexing_slicing)] // b < 128, evaluated by the compiler
+const CLASSES: [u8; 128] = {
+    let mut classes = [0u8; 128];
     let mut b = 0;
-    while b < 256 {
+    while b < 128 {
         let c = b as u8;
         let mut bits = 0;
         if c.is_ascii_alphabetic() || c == b'_' || c == b':' {
@@ -59,9 +59,6 @@ const CLASSES: [u8; 256] = {
         if c == b'"' || c == b'\'' || c == b'<' || c == b'&' {
             bits |= class::VALUE_STOP;
         }
-        if c >= 0x80 {
-            bits |= class::NON_ASCII;
-        }
         classes[b] = bits;
         b += 1;
     }
@@ -71,7 +68,7 @@ const CLASSES: [u8; 256] = {
 /// Whether byte `b` has any of the class bits `mask`.
 #[inline]
 pub(super) fn is(b: u8, mask: u8) -> bool {
-    CLASSES.get(usize::from(b)).is_some_and(|bits| bits & mask != 0)
+    CLASSES.get(usize::from(b)).map_or(class::NON_ASCII, |&bits| bits) & mask != 0
 }
 
 /// Is `c` an XML `Char` (production 2)?

@@ -25,10 +25,9 @@ const XMLNS_NAMESPACE: &[u8] = b"http://www.w3.org/2000/xmlns/";
 
 /// Decodes an XML body into a report.
 pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
-    let text = core::str::from_utf8(input).map_err(|e| DecodeError::new(Kind::InvalidUtf8, e.valid_up_to()))?;
     check_chars(input)?;
     let mut document = Document {
-        reader: Reader { text, pos: bom_len(input) },
+        reader: Reader { text: input, pos: bom_len(input) },
         slots: Slots::default(),
         open: Vec::new(),
         bindings: Bindings::default(),

@@ -4,7 +4,12 @@
 
 use super::chars::{class, is, is_name_char, is_name_start, is_space, reference};
 use crate::error::{DecodeError, DecodeErrorKind as Kind};
-use crate::text::Capture;
+use crate::text::{Capture, utf8_char};
+
+/// The character that `bytes` start with.
+fn first_char(bytes: &[u8]) -> Option<char> {
+    utf8_char(bytes).and_then(|(code, _)| char::from_u32(code))
+}
 
 /// A byte range of the body.
 #[derive(Clone, Copy, Debug, Default)]
@@ -22,13 +27,14 @@ pub(super) struct QName {
 }
 
 pub(super) struct Reader<'a> {
-    pub(super) text: &'a str,
+    /// The whole body, known to be UTF-8 made of XML characters.
+    pub(super) text: &'a [u8],
     pub(super) pos: usize,
 }
 
 impl<'a> Reader<'a> {
     pub(super) fn bytes(&self) -> &'a [u8] {
-        self.text.as_bytes()
+        self.text
     }
 
     pub(super) fn slice(&self, span: Span) -> &'a [u8] {
@@ -75,7 +81,7 @@ impl<'a> Reader<'a> {
     }
 
     fn char_here(&self) -> Option<char> {
-        self.text.get(self.pos..).and_then(|rest| rest.chars().next())
+        first_char(self.text.get(self.pos..)?)
     }
 
     /// Reads an XML `Name` (colons allowed; see [`Reader::qname`]).
@@ -119,7 +125,7 @@ impl<'a> Reader<'a> {
                 let split = full.start + i;
                 let local = Span { start: split + 1, end: full.end };
                 let local_starts_well =
-                    self.text.get(local.start..local.end).and_then(|s| s.chars().next()).is_some_and(is_name_start);
+                    self.text.get(local.start..local.end).and_then(first_char).is_some_and(is_name_start);
                 if i == 0 || !local_starts_well {
                     return Err(invalid);
                 }
