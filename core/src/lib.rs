@@ -51,3 +51,8 @@ pub const MAX_ATTRIBUTES: usize = 16;
 
 /// Most XML namespace declarations in scope at once.
 pub const MAX_NAMESPACES: usize = 32;
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;
