@@ -152,3 +152,34 @@ fn a_token_with_listed_scopes_grants_only_those() {
     assert_eq!(collector.curl("both", "application/json", SEED_JSON), "204");
     assert!(collector.terminate().success());
 }
+
+#[test]
+fn sigterm_lets_an_in_flight_report_finish_and_refuses_new_connections() {
+    use std::io::{Read, Write};
+    let token = "drain";
+    let collector = Collector::start(&["--token", token]);
+    let body = SEED_JSON.as_bytes();
+    let mut stream = std::net::TcpStream::connect(&collector.address).unwrap();
+    let head = format!(
+        "POST {PATH} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(&body[..10]).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    // The signal arrives while the body is half sent.
+    let killed = Command::new("kill").args(["-TERM", &collector.child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    collector.stderr_until("shutting down");
+    assert!(std::net::TcpStream::connect(&collector.address).is_err(), "no new connections after the signal");
+    stream.write_all(&body[10..]).unwrap();
+    let mut response = String::new();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 204"), "{response}");
+    let line: serde_json::Value = serde_json::from_str(&next_line(&collector.stdout)).unwrap();
+    assert_eq!(line["errorSubcode"], "InviteesOnly", "the in-flight report was not lost");
+    let mut collector = collector;
+    collector.stderr_until("all connections closed");
+    assert!(collector.child.wait().unwrap().success());
+}

@@ -43,6 +43,25 @@ pub enum Behaviour {
     Reject(Rejection),
     Panic,
     Sleep(Duration),
+    /// Chosen per report by its subcode: `Declined` is rejected (409), `Ejected` panics,
+    /// `TemporarilyUnavailable` sleeps 2 s, `Busy` sleeps 20 ms, anything else is accepted.
+    BySubcode,
+}
+
+impl Behaviour {
+    fn for_report(self, report: Report) -> Behaviour {
+        use tower_mediadiag::ErrorSubcode;
+        match (self, report.error_subcode) {
+            (Behaviour::BySubcode, Some(ErrorSubcode::Declined)) => Behaviour::Reject(Rejection::conflict()),
+            (Behaviour::BySubcode, Some(ErrorSubcode::Ejected)) => Behaviour::Panic,
+            (Behaviour::BySubcode, Some(ErrorSubcode::TemporarilyUnavailable)) => {
+                Behaviour::Sleep(Duration::from_secs(2))
+            }
+            (Behaviour::BySubcode, Some(ErrorSubcode::Busy)) => Behaviour::Sleep(Duration::from_millis(20)),
+            (Behaviour::BySubcode, _) => Behaviour::Accept,
+            (behaviour, _) => behaviour,
+        }
+    }
 }
 
 /// A report as the callback received it.
@@ -81,7 +100,7 @@ impl ReportHandler for Recorder {
 
     fn handle(&self, reported: Reported) -> Self::Future {
         self.calls.fetch_add(1, Ordering::SeqCst);
-        let behaviour = self.behaviour.lock().unwrap().unwrap_or(Behaviour::Accept);
+        let behaviour = self.behaviour.lock().unwrap().unwrap_or(Behaviour::Accept).for_report(reported.report());
         let held = self.held.clone();
         Box::pin(async move {
             match behaviour {
@@ -89,6 +108,7 @@ impl ReportHandler for Recorder {
                 Behaviour::Reject(rejection) => return Err(rejection),
                 Behaviour::Panic => panic!("the callback panicked on purpose"),
                 Behaviour::Sleep(duration) => tokio::time::sleep(duration).await,
+                Behaviour::BySubcode => unreachable!("resolved by for_report"),
             }
             held.lock().unwrap().push(Held {
                 application_id: reported.application_id().to_owned(),
@@ -99,6 +119,20 @@ impl ReportHandler for Recorder {
             Ok(())
         })
     }
+}
+
+/// Silences the panics the tests cause on purpose; any other panic still prints.
+pub fn quiet_expected_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let message = info.payload().downcast_ref::<&str>().copied().unwrap_or_default();
+            if !message.contains("on purpose") {
+                default(info);
+            }
+        }));
+    });
 }
 
 /// The static tokens every test server accepts.
@@ -131,6 +165,7 @@ impl Drop for Server {
 /// Starts the collector's stack (hyper, the layer, an inner service answering `GET /healthz`
 /// with `ok` and anything else with 404) on an ephemeral loopback port.
 pub async fn start(configure: impl FnOnce(TestLayer) -> TestLayer) -> Server {
+    quiet_expected_panics();
     let recorder = Recorder::default();
     let inner_calls = Arc::new(AtomicUsize::new(0));
     let layer = configure(MediaDiagnosticsLayer::new(recorder.clone()).scope_source(tokens()));
@@ -184,9 +219,27 @@ impl Reply {
     }
 }
 
-/// Sends one request with hyper's client.
+/// hyper's client, which keeps connections alive between requests.
+pub type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
+
+pub fn client() -> HttpClient {
+    Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>()
+}
+
+/// Sends one request with a new hyper client.
 pub async fn send(address: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
-    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    send_via(&client(), address, method, path, headers, body).await
+}
+
+/// Sends one request with the given client.
+pub async fn send_via(
+    client: &HttpClient,
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Reply {
     let mut request = Request::builder().method(method).uri(format!("http://{address}{path}"));
     for (name, value) in headers {
         request = request.header(*name, *value);
