@@ -26,6 +26,8 @@ STACK_BUDGET=1024           # peak stack of any one decode
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-120}
 
 TARGET=thumbv7em-none-eabihf
+# The firmware keeps its own target folder, whatever the caller's CARGO_TARGET_DIR says.
+export CARGO_TARGET_DIR=$PWD/target
 OUT=target/$TARGET/release
 failures=()
 over_budget=()
