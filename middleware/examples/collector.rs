@@ -5,10 +5,13 @@
 //!
 //! ```text
 //! cargo run --release --example collector -- [--listen ADDR] [--token TOKEN[=SCOPE,SCOPE]]...
+//! cargo run --release --example collector -- [--listen ADDR] [--jwt-hs256 SECRET] [--jwks PATH_OR_URL]
+//!     [--jwt-audience AUD] [--jwt-issuer ISS]
 //! ```
 //!
-//! Without `--token`, one random token granting both Conversations scopes is made and
-//! printed with a ready-to-paste curl command. SIGTERM or Ctrl-C stop accepting, let
+//! With JWT flags, bearer tokens are verified JWTs (scopes from `scp`). Otherwise, without
+//! `--token`, one random token granting both Conversations scopes is made and printed with
+//! a ready-to-paste curl command. SIGTERM or Ctrl-C stop accepting, let
 //! in-flight requests finish (up to 30 s), then exit.
 
 use std::convert::Infallible;
@@ -26,35 +29,102 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
-use tower_mediadiag::{MediaDiagnosticsLayer, Rejection, Reported, Scope, Scopes, StaticTokens};
+use tower_mediadiag::jwt::JwtScopes;
+use tower_mediadiag::{
+    Authorization, MediaDiagnosticsLayer, Rejection, Reported, Scope, ScopeSource, Scopes, StaticTokens,
+};
 
 /// How long in-flight requests may take to finish after a shutdown signal.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How often a JWKS URL is fetched again.
+const JWKS_REFRESH: Duration = Duration::from_secs(300);
+
+#[derive(Default)]
+struct JwtOptions {
+    hs256: Option<String>,
+    jwks: Option<String>,
+    audience: Option<String>,
+    issuer: Option<String>,
+}
+
 struct Options {
     listen: SocketAddr,
     tokens: Vec<(String, Scopes)>,
+    jwt: JwtOptions,
+}
+
+/// Static tokens or verified JWTs, as the flags chose.
+enum CollectorScopes {
+    Static(StaticTokens),
+    Jwt(JwtScopes),
+}
+
+impl ScopeSource for CollectorScopes {
+    fn authorize(&self, headers: &http::HeaderMap, extensions: &http::Extensions) -> Authorization {
+        match self {
+            CollectorScopes::Static(tokens) => tokens.authorize(headers, extensions),
+            CollectorScopes::Jwt(jwt) => jwt.authorize(headers, extensions),
+        }
+    }
 }
 
 fn usage() -> ! {
     eprintln!("usage: collector [--listen ADDR] [--token TOKEN[=SCOPE,SCOPE]]...");
+    eprintln!(
+        "       collector [--listen ADDR] [--jwt-hs256 SECRET] [--jwks PATH_OR_URL] [--jwt-audience AUD] [--jwt-issuer ISS]"
+    );
     eprintln!("  a token alone grants Conversations.Initiate and Conversations.Receive;");
     eprintln!("  TOKEN=SCOPE,SCOPE grants only the listed scopes (names with a dot, as Conversations.Receive)");
     std::process::exit(2)
 }
 
 fn parse_options() -> Options {
-    let mut options = Options { listen: SocketAddr::from(([127, 0, 0, 1], 8080)), tokens: Vec::new() };
+    let mut options =
+        Options { listen: SocketAddr::from(([127, 0, 0, 1], 8080)), tokens: Vec::new(), jwt: JwtOptions::default() };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().unwrap_or_else(|| usage());
         match flag.as_str() {
             "--listen" => options.listen = value.parse().unwrap_or_else(|_| usage()),
             "--token" => options.tokens.push(parse_token(&value).unwrap_or_else(|| usage())),
+            "--jwt-hs256" => options.jwt.hs256 = Some(value),
+            "--jwks" => options.jwt.jwks = Some(value),
+            "--jwt-audience" => options.jwt.audience = Some(value),
+            "--jwt-issuer" => options.jwt.issuer = Some(value),
             _ => usage(),
         }
     }
+    let jwt_given = options.jwt.hs256.is_some() || options.jwt.jwks.is_some();
+    let jwt_claims_given = options.jwt.audience.is_some() || options.jwt.issuer.is_some();
+    if (jwt_given && !options.tokens.is_empty()) || (jwt_claims_given && !jwt_given) {
+        usage();
+    }
     options
+}
+
+/// The JWT verifier the flags describe, or `None` without JWT flags.
+async fn jwt_scopes(options: JwtOptions) -> Result<Option<JwtScopes>, tower_mediadiag::jwt::JwtError> {
+    if options.hs256.is_none() && options.jwks.is_none() {
+        return Ok(None);
+    }
+    let mut builder = JwtScopes::builder();
+    if let Some(secret) = options.hs256 {
+        builder = builder.hs256_secret(secret);
+    }
+    if let Some(audience) = options.audience {
+        builder = builder.audience(audience);
+    }
+    if let Some(issuer) = options.issuer {
+        builder = builder.issuer(issuer);
+    }
+    match options.jwks {
+        Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+            builder.build_with_jwks_url(&url, JWKS_REFRESH).await.map(Some)
+        }
+        Some(path) => builder.jwks_file(path).build().map(Some),
+        None => builder.build().map(Some),
+    }
 }
 
 /// `TOKEN` (both Conversations scopes) or `TOKEN=SCOPE,SCOPE` (only these; other names are
@@ -137,7 +207,14 @@ async fn main() -> std::io::Result<()> {
     let mut options = parse_options();
     let listener = TcpListener::bind(options.listen).await?;
     let address = listener.local_addr()?;
-    if options.tokens.is_empty() {
+    let jwt = match jwt_scopes(std::mem::take(&mut options.jwt)).await {
+        Ok(jwt) => jwt,
+        Err(error) => {
+            eprintln!("collector: {error}");
+            std::process::exit(2);
+        }
+    };
+    if jwt.is_none() && options.tokens.is_empty() {
         let token = random_token();
         eprintln!("token: {token} (grants Conversations.Initiate and Conversations.Receive)");
         eprintln!(
@@ -147,9 +224,14 @@ async fn main() -> std::io::Result<()> {
         );
         options.tokens.push((token, Scopes::BOTH));
     }
-    let tokens = options.tokens.into_iter().fold(StaticTokens::new(), |tokens, (t, s)| tokens.with_token(t, s));
+    let scopes = match jwt {
+        Some(jwt) => CollectorScopes::Jwt(jwt),
+        None => CollectorScopes::Static(
+            options.tokens.into_iter().fold(StaticTokens::new(), |tokens, (t, s)| tokens.with_token(t, s)),
+        ),
+    };
     let service =
-        ServiceBuilder::new().layer(MediaDiagnosticsLayer::new(print_report).scope_source(tokens)).service_fn(inner);
+        ServiceBuilder::new().layer(MediaDiagnosticsLayer::new(print_report).scope_source(scopes)).service_fn(inner);
     eprintln!("listening on {address}");
 
     let builder = auto::Builder::new(TokioExecutor::new());

@@ -42,11 +42,21 @@ pub const DEFAULT_MAX_CONCURRENT_CALLBACKS: usize = 1024;
 ///
 /// `H` is the callback ([`ReportHandler`]); `A` is where scopes come from ([`ScopeSource`],
 /// by default [`FromExtensions`]).
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct MediaDiagnosticsLayer<H, A = FromExtensions> {
     handler: H,
     scopes: Arc<A>,
     config: Arc<Config>,
+}
+
+impl<H: Clone, A> Clone for MediaDiagnosticsLayer<H, A> {
+    fn clone(&self) -> Self {
+        MediaDiagnosticsLayer {
+            handler: self.handler.clone(),
+            scopes: self.scopes.clone(),
+            config: self.config.clone(),
+        }
+    }
 }
 
 impl<H: ReportHandler> MediaDiagnosticsLayer<H> {

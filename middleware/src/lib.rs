@@ -32,6 +32,8 @@ mod auth;
 mod body;
 mod future;
 mod handler;
+#[cfg(feature = "jwt")]
+pub mod jwt;
 mod layer;
 mod respond;
 mod service;

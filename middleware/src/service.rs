@@ -18,12 +18,23 @@ use crate::layer::Config;
 use crate::respond::{self, Outcome, Own};
 
 /// The service built by [`crate::MediaDiagnosticsLayer`] around an inner service `S`.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct MediaDiagnostics<S, H, A> {
     inner: S,
     handler: H,
     scopes: Arc<A>,
     config: Arc<Config>,
+}
+
+impl<S: Clone, H: Clone, A> Clone for MediaDiagnostics<S, H, A> {
+    fn clone(&self) -> Self {
+        MediaDiagnostics {
+            inner: self.inner.clone(),
+            handler: self.handler.clone(),
+            scopes: self.scopes.clone(),
+            config: self.config.clone(),
+        }
+    }
 }
 
 impl<S, H, A> MediaDiagnostics<S, H, A> {

@@ -183,3 +183,30 @@ fn sigterm_lets_an_in_flight_report_finish_and_refuses_new_connections() {
     collector.stderr_until("all connections closed");
     assert!(collector.child.wait().unwrap().success());
 }
+
+#[test]
+fn jwt_flags_make_the_collector_verify_tokens() {
+    use jsonwebtoken::{Algorithm, EncodingKey, Header, encode, get_current_timestamp};
+    let secret = "collector secret of at least thirty-two bytes";
+    let collector =
+        Collector::start(&["--jwt-hs256", secret, "--jwt-audience", "api://reports", "--jwt-issuer", "iss-1"]);
+    let claims = |scp: &str, aud: &str| serde_json::json!({"scp": scp, "aud": aud, "iss": "iss-1", "exp": get_current_timestamp() + 600});
+    let key = EncodingKey::from_secret(secret.as_bytes()).unwrap();
+    let good =
+        encode(&Header::new(Algorithm::HS256), &claims("Conversations.Initiate", "api://reports"), &key).unwrap();
+    assert_eq!(collector.curl(&good, "application/json", SEED_JSON), "204");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&next_line(&collector.stdout)).unwrap()["errorCode"],
+        "BadRequest"
+    );
+    let other_audience =
+        encode(&Header::new(Algorithm::HS256), &claims("Conversations.Initiate", "api://x"), &key).unwrap();
+    assert_eq!(collector.curl(&other_audience, "application/json", SEED_JSON), "401");
+    let no_scope = encode(&Header::new(Algorithm::HS256), &claims("User.ReadWrite", "api://reports"), &key).unwrap();
+    assert_eq!(collector.curl(&no_scope, "application/json", SEED_JSON), "403");
+    assert!(collector.terminate().success());
+    let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/keys/jwks.json");
+    let collector = Collector::start(&["--jwks", keys]);
+    assert_eq!(collector.curl(&good, "application/json", SEED_JSON), "401", "no HMAC secret configured");
+    assert!(collector.terminate().success());
+}

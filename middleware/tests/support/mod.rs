@@ -22,7 +22,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tower::ServiceBuilder;
-use tower_mediadiag::{MediaDiagnosticsLayer, Rejection, Report, ReportHandler, Reported, Scopes, StaticTokens};
+use tower_mediadiag::{
+    MediaDiagnosticsLayer, Rejection, Report, ReportHandler, Reported, ScopeSource, Scopes, StaticTokens,
+};
 
 pub const RESOURCE: &str =
     "/ucwa/v1/applications/192/communication/conversations/137/audioVideo/reportMediaDiagnostics";
@@ -165,10 +167,18 @@ impl Drop for Server {
 /// Starts the collector's stack (hyper, the layer, an inner service answering `GET /healthz`
 /// with `ok` and anything else with 404) on an ephemeral loopback port.
 pub async fn start(configure: impl FnOnce(TestLayer) -> TestLayer) -> Server {
+    start_with(tokens(), configure).await
+}
+
+/// Like [`start`], with another source of scopes.
+pub async fn start_with<A: ScopeSource>(
+    scopes: A,
+    configure: impl FnOnce(MediaDiagnosticsLayer<Recorder, A>) -> MediaDiagnosticsLayer<Recorder, A>,
+) -> Server {
     quiet_expected_panics();
     let recorder = Recorder::default();
     let inner_calls = Arc::new(AtomicUsize::new(0));
-    let layer = configure(MediaDiagnosticsLayer::new(recorder.clone()).scope_source(tokens()));
+    let layer = configure(MediaDiagnosticsLayer::new(recorder.clone()).scope_source(scopes));
     let counter = inner_calls.clone();
     let service = ServiceBuilder::new().layer(layer).service_fn(move |request: Request<Incoming>| {
         counter.fetch_add(1, Ordering::SeqCst);
