@@ -4,3 +4,4 @@
 pub mod bodies;
 pub mod peers;
 pub mod ratios;
+pub mod stacks;
