@@ -122,6 +122,26 @@ struct PropertyValue {
     has_child_element: bool,
 }
 
+/// The attributes of a validated tag, read again (see `Document::attributes`).
+struct Attributes<'a> {
+    reader: Reader<'a>,
+}
+
+impl Iterator for Attributes<'_> {
+    type Item = (usize, Attribute);
+
+    // One copy of the attribute grammar for every caller: small in firmware.
+    #[inline(never)]
+    fn next(&mut self) -> Option<(usize, Attribute)> {
+        let r = &mut self.reader;
+        r.skip_space();
+        let at = r.pos;
+        let name = r.qname().ok()?;
+        r.equals().ok()?;
+        Some((at, Attribute { name, value: r.attribute_value().ok()? }))
+    }
+}
+
 /// One attribute, read (or read again) from the body.
 #[derive(Clone, Copy)]
 struct Attribute {
@@ -329,15 +349,8 @@ impl Document<'_> {
 
     /// Reads again the attributes of a tag that was validated, from the end of its name:
     /// their offsets and contents, in order. Nothing is stored while a tag is read.
-    fn attributes(&self, from: usize) -> impl Iterator<Item = (usize, Attribute)> + '_ {
-        let mut r = Reader { text: self.reader.text, pos: from };
-        core::iter::from_fn(move || {
-            r.skip_space();
-            let at = r.pos;
-            let name = r.qname().ok()?;
-            r.equals().ok()?;
-            Some((at, Attribute { name, value: r.attribute_value().ok()? }))
-        })
+    fn attributes(&self, from: usize) -> Attributes<'_> {
+        Attributes { reader: Reader { text: self.reader.text, pos: from } }
     }
 
     /// Refuses undeclared attribute prefixes, and two attributes with the same namespace and
