@@ -11,6 +11,9 @@ fn main() {
             "xml" => (mediadiag::Report::from_xml(&data), oracles::xml::verdict(&data)),
             _ => panic!("usage: triage json|xml FILE..."),
         };
-        println!("{path}\n  input:     {:?}\n  mediadiag: {ours:?}\n  oracle:    {oracle:?}", String::from_utf8_lossy(&data));
+        println!(
+            "{path}\n  input:     {:?}\n  mediadiag: {ours:?}\n  oracle:    {oracle:?}",
+            String::from_utf8_lossy(&data)
+        );
     }
 }

@@ -10,5 +10,10 @@ use oracles::Verdict;
 fuzz_target!(|data: &[u8]| {
     let ours = Verdict::of(Report::from_json(data));
     let oracle = oracles::json::verdict(data);
-    assert_eq!(ours, oracle, "mediadiag (left) and the serde_json oracle (right) disagree on {:?}", String::from_utf8_lossy(data));
+    assert_eq!(
+        ours,
+        oracle,
+        "mediadiag (left) and the serde_json oracle (right) disagree on {:?}",
+        String::from_utf8_lossy(data)
+    );
 });

@@ -208,8 +208,7 @@ struct World {
 fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
     WORLD.get_or_init(|| {
-        let runtime =
-            tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().start_paused(true).build().unwrap();
         let recorder = Recorder::default();
         let tokens = StaticTokens::new()
             .with_token(TOKEN, Scopes::BOTH)
@@ -238,7 +237,8 @@ fn body_bytes(pick: &BodyPick) -> Vec<u8> {
         BodyPick::Encoded { code, subcode, xml } => {
             let report = Report {
                 error_code: code.map(|i| ErrorCode::ALL[usize::from(i) % ErrorCode::ALL.len()]),
-                error_subcode: subcode.map(|i| mediadiag::ErrorSubcode::ALL[usize::from(i) % mediadiag::ErrorSubcode::ALL.len()]),
+                error_subcode: subcode
+                    .map(|i| mediadiag::ErrorSubcode::ALL[usize::from(i) % mediadiag::ErrorSubcode::ALL.len()]),
             };
             let mut buf = [0u8; Report::XML_MAX_LEN];
             let len = if *xml { report.to_xml(&mut buf) } else { report.to_json(&mut buf) }.unwrap();
@@ -413,17 +413,21 @@ fuzz_target!(|input: Input| {
         let status = status.unwrap_or(match input.end {
             End::Error => 400,
             End::Stall => 408,
-            End::Clean | End::Trailers => {
-                match Report::decode(media.unwrap().encoding(), &body) {
-                    Ok(_) => 204,
-                    Err(_) => 400,
-                }
-            }
+            End::Clean | End::Trailers => match Report::decode(media.unwrap().encoding(), &body) {
+                Ok(_) => 204,
+                Err(_) => 400,
+            },
         });
         Expected::Status(status)
     };
 
-    let mut request = Request::new(FuzzBody { frames, end: input.end, yield_between: input.yield_between, yielded: false, trailers_sent: false });
+    let mut request = Request::new(FuzzBody {
+        frames,
+        end: input.end,
+        yield_between: input.yield_between,
+        yielded: false,
+        trailers_sent: false,
+    });
     *request.method_mut() = method;
     *request.uri_mut() = uri;
     *request.headers_mut() = headers;
@@ -463,7 +467,10 @@ fuzz_target!(|input: Input| {
     if intercepted && matches!(code, 400 | 403 | 405 | 408 | 413 | 415) {
         // SPEC sections 3 and 5: the error body's type, and its code.
         let chosen = MediaType::for_error(accept_sent.as_deref(), media);
-        assert_eq!(response_headers.get(http::header::CONTENT_TYPE).map(|v| v.as_bytes()), Some(chosen.content_type().as_bytes()));
+        assert_eq!(
+            response_headers.get(http::header::CONTENT_TYPE).map(|v| v.as_bytes()),
+            Some(chosen.content_type().as_bytes())
+        );
         let expected_code = match code {
             400 => "BadRequest",
             403 => "Forbidden",

@@ -10,5 +10,10 @@ use oracles::Verdict;
 fuzz_target!(|data: &[u8]| {
     let ours = Verdict::of(Report::from_xml(data));
     let oracle = oracles::xml::verdict(data);
-    assert_eq!(ours, oracle, "mediadiag (left) and the roxmltree oracle (right) disagree on {:?}", String::from_utf8_lossy(data));
+    assert_eq!(
+        ours,
+        oracle,
+        "mediadiag (left) and the roxmltree oracle (right) disagree on {:?}",
+        String::from_utf8_lossy(data)
+    );
 });

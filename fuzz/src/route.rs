@@ -18,8 +18,16 @@ pub fn matches<'a>(path: &'a str, prefixes: &[&str]) -> Option<(&'a str, &'a str
     for prefix in prefixes {
         let Some(rest) = path.strip_prefix(prefix) else { continue };
         let segments: Vec<&str> = rest.split('/').collect();
-        if let ["", "applications", application, "communication", "conversations", conversation, "audioVideo", "reportMediaDiagnostics"] =
-            segments[..]
+        if let [
+            "",
+            "applications",
+            application,
+            "communication",
+            "conversations",
+            conversation,
+            "audioVideo",
+            "reportMediaDiagnostics",
+        ] = segments[..]
             && is_identifier(application)
             && is_identifier(conversation)
         {

@@ -166,7 +166,8 @@ fn is_space(c: char) -> bool {
 /// is not `xml` in any case (production 17) and has no colon (Namespaces in XML, section 7);
 /// a comment holds no `--` and does not end with `-` (production 15).
 fn markup_is_valid(text: &str, document: &Document) -> bool {
-    let is_char = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+    let is_char =
+        |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
     if !text.chars().all(is_char) || !references_are_chars(text) {
         return false;
     }
@@ -195,7 +196,10 @@ fn references_are_chars(text: &str) -> bool {
             let inside = rest.strip_prefix(open)?;
             Some(inside.find(close).map_or("", |i| &inside[i + close.len()..]))
         }
-        if let Some(after) = skip_to(rest, "<!--", "-->").or_else(|| skip_to(rest, "<![CDATA[", "]]>")).or_else(|| skip_to(rest, "<?", "?>")) {
+        if let Some(after) = skip_to(rest, "<!--", "-->")
+            .or_else(|| skip_to(rest, "<![CDATA[", "]]>"))
+            .or_else(|| skip_to(rest, "<?", "?>"))
+        {
             rest = after;
         } else if let Some(reference) = rest.strip_prefix("&#") {
             let end = reference.find(';').unwrap_or(reference.len());
@@ -204,7 +208,9 @@ fn references_are_chars(text: &str) -> bool {
                 Some(hex) => u32::from_str_radix(hex, 16),
                 None => digits.parse::<u32>(),
             };
-            let is_char = value.ok().and_then(char::from_u32).is_some_and(|c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..));
+            let is_char = value.ok().and_then(char::from_u32).is_some_and(
+                |c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..),
+            );
             if !is_char {
                 return false;
             }
@@ -269,7 +275,11 @@ fn within_limits(text: &str, document: &Document, declared_xml: bool) -> bool {
 /// Rule X10: a Namespaces in XML `QName`: `NCName` or `NCName:NCName` (roxmltree accepts a
 /// name that starts with a colon, and a local part that starts with a digit, `-` or `.`).
 fn is_qname(name: &str) -> bool {
-    let starts_well = |part: &str| part.chars().next().is_some_and(|c| !matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}'));
+    let starts_well = |part: &str| {
+        part.chars().next().is_some_and(
+            |c| !matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}'),
+        )
+    };
     match name.split_once(':') {
         None => starts_well(name),
         Some((prefix, local)) => starts_well(prefix) && starts_well(local) && !local.contains(':'),
@@ -344,12 +354,23 @@ mod tests {
     fn the_spec_rules() {
         let v = |s: &str| verdict(s.as_bytes());
         assert_eq!(
-            v("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<input xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\">\n  <property name=\"errorCode\">TooManyRequests</property>\n  <property name=\"errorSubcode\">MediaNegotiationFailure</property>\n</input>"),
+            v(
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<input xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\">\n  <property name=\"errorCode\">TooManyRequests</property>\n  <property name=\"errorSubcode\">MediaNegotiationFailure</property>\n</input>"
+            ),
             Verdict::Accepted(Report::new(ErrorCode::TooManyRequests, ErrorSubcode::MediaNegotiationFailure))
         );
-        assert_eq!(v(&input(r#"<property name="errorCode"> <![CDATA[Go]]>&#110;e </property>"#)), Verdict::Accepted(Report { error_code: Some(ErrorCode::Gone), error_subcode: None }));
-        assert_eq!(v(&input(r#"<property name="errorCode"/><property name="ERRORCODE">Gone</property>"#)), Verdict::Validation(Property::ErrorCode));
-        assert_eq!(v(&input(r#"<property name="errorCode">Go<b/>ne</property>"#)), Verdict::Validation(Property::ErrorCode));
+        assert_eq!(
+            v(&input(r#"<property name="errorCode"> <![CDATA[Go]]>&#110;e </property>"#)),
+            Verdict::Accepted(Report { error_code: Some(ErrorCode::Gone), error_subcode: None })
+        );
+        assert_eq!(
+            v(&input(r#"<property name="errorCode"/><property name="ERRORCODE">Gone</property>"#)),
+            Verdict::Validation(Property::ErrorCode)
+        );
+        assert_eq!(
+            v(&input(r#"<property name="errorCode">Go<b/>ne</property>"#)),
+            Verdict::Validation(Property::ErrorCode)
+        );
         assert_eq!(v(&format!("<?xml version=\"1.0\" encoding=\"latin1\"?>{}", input(""))), Verdict::Deserialization);
         assert_eq!(v("<input/>"), Verdict::Deserialization);
         let deep = |levels: usize| input(&format!("{}{}", "<a>".repeat(levels - 1), "</a>".repeat(levels - 1)));
