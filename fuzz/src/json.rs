@@ -154,6 +154,11 @@ mod tests {
         assert_eq!(v(b"{\"a\":1e400}"), Verdict::Accepted(Report::EMPTY));
         assert_eq!(v(br#"{"a":"\ud800"}"#), Verdict::Deserialization);
         assert!(plain_serde_json_accepts(br#"{"a":"\ud800"}"#));
+        // What J2 is about: serde_json's slice reader skips strings without checking UTF-8.
+        assert!(plain_serde_json_accepts(b"{\"a\":\"\xff\"}"));
+        assert_eq!(v(b"{\"a\":\"\xff\"}"), Verdict::Deserialization);
+        // What J9 is about: deserialize_any converts numbers.
+        assert!(serde_json::from_str::<serde_json::Value>("1e400").is_err());
         assert_eq!(v(br#"{"errorCode":1}"#), Verdict::Validation(Property::ErrorCode));
         assert_eq!(v(br#"{"errorCode":null,"ERRORCODE":null}"#), Verdict::Validation(Property::ErrorCode));
         assert_eq!(v(br#"{"errorCode":"x","a":tru}"#), Verdict::Deserialization);

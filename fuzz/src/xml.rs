@@ -380,4 +380,33 @@ mod tests {
         assert_eq!(v(&many(16)), Verdict::Accepted(Report::EMPTY));
         assert_eq!(v(&many(17)), Verdict::Deserialization);
     }
+
+    /// Why rules X8 to X12 exist: what roxmltree 0.20 does on its own with these inputs.
+    #[test]
+    fn roxmltree_departures() {
+        let parses = |s: &str| {
+            Document::parse_with_options(s, ParsingOptions { allow_dtd: false, ..Default::default() }).is_ok()
+        };
+        let ns = format!(r#"xmlns="{UCWA}""#);
+        // Lax: all of these are not well-formed (or not namespace-well-formed).
+        assert!(parses(&format!(r#"<?xml version="0.1"?><input {ns}/>"#)));
+        assert!(parses(&format!(r#"<?xml version="1.0" standalone="maybe"?><input {ns}/>"#)));
+        assert!(parses(&format!("<input {ns}><?p<x?></input>")));
+        assert!(parses(&format!(r#"<input {ns}><x :a="1"/></input>"#)));
+        assert!(parses(&format!(r#"<input {ns}><x a="&#x11FFFF;"/></input>"#)));
+        assert!(parses(&format!("<input {ns}><a></:a></input>")));
+        for body in [
+            format!(r#"<?xml version="0.1"?><input {ns}/>"#),
+            format!("<input {ns}><?p<x?></input>"),
+            format!(r#"<input {ns}><x :a="1"/></input>"#),
+            format!(r#"<input {ns}><x a="&#x11FFFF;"/></input>"#),
+            format!("<input {ns}><a></:a></input>"),
+        ] {
+            assert_eq!(verdict(body.as_bytes()), Verdict::Deserialization, "{body}");
+        }
+        // Strict: the xml prefix is bound by definition.
+        let body = format!(r#"<input {ns}><xml:a xmlns:xml="http://www.w3.org/XML/1998/namespace"/></input>"#);
+        assert!(!parses(&body));
+        assert_eq!(verdict(body.as_bytes()), Verdict::Accepted(Report::EMPTY));
+    }
 }
