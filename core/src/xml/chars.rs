@@ -9,6 +9,12 @@ use crate::text::utf8_char;
 pub(super) fn check_chars(bytes: &[u8]) -> Result<(), DecodeError> {
     let mut at = 0;
     while let Some(&b) = bytes.get(at) {
+        if let Some(word) = bytes.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok())
+            && is_printable_ascii(u64::from_le_bytes(word))
+        {
+            at += 8;
+            continue;
+        }
         if (0x20..0x80).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r') {
             at += 1;
             continue;
@@ -23,6 +29,15 @@ pub(super) fn check_chars(bytes: &[u8]) -> Result<(), DecodeError> {
         at += len;
     }
     Ok(())
+}
+
+/// Whether all eight bytes of a word are in 0x20..0x80 (ASCII, no control character).
+fn is_printable_ascii(word: u64) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const SPACE: u64 = 0x2020_2020_2020_2020;
+    // A byte below 0x20 borrows into its high bit when 0x20 is taken from it (for bytes
+    // below 0x80, which the first test guarantees).
+    word & HIGH == 0 && word.wrapping_sub(SPACE) & !word & HIGH == 0
 }
 
 /// Byte classes for the reader's hot loops: one table load per byte.
@@ -197,5 +212,39 @@ impl Iterator for AttributeBytes<'_> {
                 Some(b)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same check, one character at a time, as the word-at-a-time one must agree with.
+    fn check_chars_slowly(bytes: &[u8]) -> Result<(), usize> {
+        let mut at = 0;
+        while at < bytes.len() {
+            let (code, len) = utf8_char(&bytes[at..]).ok_or(at)?;
+            if !is_xml_char(code) {
+                return Err(at);
+            }
+            at += len;
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_word_at_a_time_check_agrees_with_a_character_at_a_time_one() {
+        for byte in 0..=255u8 {
+            for position in 0..20 {
+                let mut body = *b"<input>abcdefgh</input>";
+                body[position] = byte;
+                let fast = check_chars(&body).map_err(|e| e.offset());
+                assert_eq!(fast, check_chars_slowly(&body), "byte {byte:#04x} at {position}");
+            }
+        }
+        assert!(is_printable_ascii(u64::from_le_bytes(*b" ~AZaz09")));
+        assert!(!is_printable_ascii(u64::from_le_bytes(*b"abc\ndefg")));
+        assert!(is_printable_ascii(u64::from_le_bytes(*b"abcdefg\x7f")), "DEL is an XML character");
+        assert!(!is_printable_ascii(u64::from_le_bytes(*b"abcdefg\x80")));
     }
 }

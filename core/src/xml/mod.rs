@@ -440,6 +440,9 @@ impl Document<'_> {
 
     /// Whether an attribute value, decoded and normalized, is `expected` ignoring ASCII case.
     fn value_is_ignore_case(&self, value: Span, expected: &str) -> bool {
+        if self.is_literal(value) {
+            return self.reader.slice(value).eq_ignore_ascii_case(expected.as_bytes());
+        }
         let expected = expected.bytes().map(|b| b.to_ascii_lowercase());
         self.value_bytes(value).map(|b| b.to_ascii_lowercase()).eq(expected)
     }
