@@ -94,8 +94,13 @@ impl Collector {
     }
 
     /// SIGTERM, then the exit status.
-    fn terminate(mut self) -> std::process::ExitStatus {
-        let killed = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+    fn terminate(self) -> std::process::ExitStatus {
+        self.signal("-TERM")
+    }
+
+    /// Sends a signal (`-TERM`, `-INT`), then waits for a clean exit.
+    fn signal(mut self, signal: &str) -> std::process::ExitStatus {
+        let killed = Command::new("kill").args([signal, &self.child.id().to_string()]).status().unwrap();
         assert!(killed.success());
         self.stderr_until("all connections closed");
         self.child.wait().unwrap()
@@ -209,4 +214,11 @@ fn jwt_flags_make_the_collector_verify_tokens() {
     let collector = Collector::start(&["--jwks", keys]);
     assert_eq!(collector.curl(&good, "application/json", SEED_JSON), "401", "no HMAC secret configured");
     assert!(collector.terminate().success());
+}
+
+#[test]
+fn ctrl_c_stops_the_collector_cleanly_too() {
+    let collector = Collector::start(&["--token", "t"]);
+    assert_eq!(collector.curl("t", "application/json", SEED_JSON), "204");
+    assert!(collector.signal("-INT").success());
 }
