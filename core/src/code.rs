@@ -71,13 +71,13 @@ const fn lookup_table(names: &[&str]) -> [u8; SLOTS] {
     table
 }
 
-/// Finds a name already folded to ASCII lower case through a table built by `lookup_table`;
+/// Finds a name (any case, no control characters) through a table built by `lookup_table`;
 /// `name_of` gives the canonical name at an index.
-fn find(table: &[u8; SLOTS], name_of: impl Fn(usize) -> Option<&'static str>, folded: &[u8]) -> Option<usize> {
-    let mut slot = folded_hash(folded);
+fn find(table: &[u8; SLOTS], name_of: impl Fn(usize) -> Option<&'static str>, name: &[u8]) -> Option<usize> {
+    let mut slot = folded_hash(name);
     loop {
         let index = usize::from(*table.get(slot)?).checked_sub(1)?;
-        if name_of(index).is_some_and(|known| matches_folded(known.as_bytes(), folded)) {
+        if name_of(index).is_some_and(|known| matches_ignore_case(known.as_bytes(), name)) {
             return Some(index);
         }
         slot = (slot + 1) % SLOTS;
@@ -98,22 +98,20 @@ const fn name_ends<const N: usize>(names: &[&str; N]) -> [u16; N] {
     ends
 }
 
-/// Whether `folded` is `known` in lower case. Every known name is ASCII letters and digits,
-/// so setting bit 5 of each known byte lowers its letters and leaves its digits alone; eight
-/// bytes are compared at a time.
-fn matches_folded(known: &[u8], folded: &[u8]) -> bool {
-    if known.len() != folded.len() {
+/// Whether `candidate` is `known` in any case, for a candidate without control characters.
+///
+/// Every known name is ASCII letters and digits. Setting bit 5 of every byte on both sides
+/// lowers letters and leaves digits alone; a candidate byte that then equals a known letter
+/// was that letter in some case, and one that equals a known digit was that digit or a
+/// control character (0x10 to 0x19), which the candidate has none of. Eight bytes at a time.
+pub(crate) fn matches_ignore_case(known: &[u8], candidate: &[u8]) -> bool {
+    if known.len() != candidate.len() {
         return false;
     }
-    let word = |bytes: &[u8]| {
-        let mut word = [0u8; 8];
-        word.iter_mut().zip(bytes).for_each(|(w, b)| *w = *b);
-        u64::from_le_bytes(word)
-    };
-    known
-        .chunks(8)
-        .zip(folded.chunks(8))
-        .all(|(k, f)| word(k) | (0x2020_2020_2020_2020 >> (8 * (8 - k.len()))) == word(f))
+    // Little-endian words, the last one short; built with shifts (no call to memcpy).
+    let word = |bytes: &[u8]| bytes.iter().rev().fold(0u64, |word, &byte| (word << 8) | u64::from(byte));
+    const BIT_5: u64 = 0x2020_2020_2020_2020;
+    known.chunks(8).zip(candidate.chunks(8)).all(|(k, c)| word(k) | BIT_5 == word(c) | BIT_5)
 }
 
 macro_rules! ucwa_enum {
@@ -160,17 +158,19 @@ macro_rules! ucwa_enum {
             ///
             /// No two values of the enumeration differ only in case, so the answer is unique.
             pub fn from_name_ignore_case(name: &[u8]) -> Option<Self> {
-                let mut folded = [0u8; Self::MAX_NAME_LEN];
-                let folded = folded.get_mut(..name.len())?;
-                folded.copy_from_slice(name);
-                folded.make_ascii_lowercase();
-                Self::from_folded(folded)
+                if name.iter().any(|&b| b < 0x20) {
+                    return None;
+                }
+                Self::from_captured(name)
             }
 
-            /// Looks up a name already folded to ASCII lower case.
-            pub(crate) fn from_folded(folded: &[u8]) -> Option<Self> {
+            /// Looks up a name in any case that has no control characters (as a capture keeps).
+            pub(crate) fn from_captured(name: &[u8]) -> Option<Self> {
                 const TABLE: [u8; SLOTS] = lookup_table(&$name::NAMES);
-                find(&TABLE, |index| Self::ALL.get(index).map(|value| value.as_str()), folded)
+                if name.len() > Self::MAX_NAME_LEN {
+                    return None;
+                }
+                find(&TABLE, |index| Self::ALL.get(index).map(|value| value.as_str()), name)
                     .and_then(|index| Self::ALL.get(index).copied())
             }
         }

@@ -33,13 +33,10 @@ impl Property {
         }
     }
 
-    /// Matches a property name already folded to ASCII lower case.
-    pub(crate) fn from_folded(folded: &[u8]) -> Option<Self> {
-        match folded {
-            b"errorcode" => Some(Property::ErrorCode),
-            b"errorsubcode" => Some(Property::ErrorSubcode),
-            _ => None,
-        }
+    /// Matches a property name in any case without control characters (as captures keep).
+    pub(crate) fn from_captured(name: &[u8]) -> Option<Self> {
+        let matches = |property: Property| crate::code::matches_ignore_case(property.name().as_bytes(), name);
+        [Property::ErrorCode, Property::ErrorSubcode].into_iter().find(|&property| matches(property))
     }
 }
 

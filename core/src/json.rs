@@ -15,7 +15,7 @@
 use crate::MAX_DEPTH;
 use crate::error::{DecodeError, DecodeErrorKind as Kind, EncodeError, Property};
 use crate::report::{Report, Slots};
-use crate::text::{Capture, Cursor, bom_len, check_utf8};
+use crate::text::{Capture, Cursor, bom_len, check_utf8, word, word_at};
 
 /// Decodes a JSON body into a report.
 ///
@@ -29,6 +29,20 @@ pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
 /// Whether a byte ends a run of plain string content: quote, backslash, control, non-ASCII.
 fn ends_plain_run(b: u8) -> bool {
     !(0x20..0x80).contains(&b) || b == b'"' || b == b'\\'
+}
+
+/// The length of the run of plain string content that `bytes` start with: eight bytes at a
+/// time while none of them ends it, then byte by byte.
+fn plain_run(bytes: &[u8]) -> usize {
+    let mut run = 0;
+    while let Some(word) = word_at(bytes, run) {
+        if word::has_non_ascii(word) || word::has_below(word, 0x20) || word::has(word, b'"') || word::has(word, b'\\') {
+            break;
+        }
+        run += 8;
+    }
+    let rest = bytes.get(run..).unwrap_or_default();
+    run + rest.iter().position(|&b| ends_plain_run(b)).unwrap_or(rest.len())
 }
 
 /// Encodes a report as compact JSON; absent properties are left out.
@@ -63,6 +77,22 @@ struct Parser<'a> {
     pos: usize,
 }
 
+/// The content of a string: the input's own bytes, or an unescaped copy.
+enum Text<'a> {
+    Raw(&'a [u8]),
+    Unescaped(Capture),
+}
+
+impl Text<'_> {
+    /// The content, or `None` when it cannot be any known name.
+    fn value(&self) -> Option<&[u8]> {
+        match self {
+            Text::Raw(bytes) => Some(bytes),
+            Text::Unescaped(capture) => capture.value(),
+        }
+    }
+}
+
 /// The nesting of open containers: depth and a bit per level (set for arrays).
 struct Nesting {
     depth: u32,
@@ -89,7 +119,7 @@ impl Nesting {
     }
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -184,9 +214,8 @@ impl Parser<'_> {
             self.string(None)?;
             return Ok(Slot::Ignored);
         }
-        let mut name = Capture::exact();
-        self.string(Some(&mut name))?;
-        match name.value().and_then(Property::from_folded) {
+        let name = self.text()?;
+        match name.value().and_then(Property::from_captured) {
             Some(property) => {
                 slots.mark_given(property, at);
                 Ok(Slot::Known(property))
@@ -202,8 +231,7 @@ impl Parser<'_> {
             return Err(self.error(Kind::UnexpectedEnd));
         };
         if let (Slot::Known(property), b'"') = (slot, first) {
-            let mut text = Capture::exact();
-            self.string(Some(&mut text))?;
+            let text = self.text()?;
             slots.set(property, text.value(), at);
             return Ok(false);
         }
@@ -274,14 +302,35 @@ impl Parser<'_> {
         Ok(())
     }
 
+    /// Reads a string at the cursor (on its opening quote) whose content matters: the input's
+    /// own bytes when there is no escape (no copy), else an unescaped capture.
+    fn text(&mut self) -> Result<Text<'a>, DecodeError> {
+        let start = self.pos + 1;
+        let rest = self.bytes.get(start..).unwrap_or_default();
+        let run = plain_run(rest);
+        self.pos = start + run;
+        if self.peek() == Some(b'"') {
+            self.pos += 1;
+            return Ok(Text::Raw(rest.get(..run).unwrap_or_default()));
+        }
+        let mut capture = Capture::exact();
+        capture.push_all(rest.get(..run).unwrap_or_default());
+        self.string_rest(Some(&mut capture))?;
+        Ok(Text::Unescaped(capture))
+    }
+
     /// Reads a string at the cursor (on its opening quote), unescaping into `out` if given.
-    fn string(&mut self, mut out: Option<&mut Capture>) -> Result<(), DecodeError> {
+    fn string(&mut self, out: Option<&mut Capture>) -> Result<(), DecodeError> {
         self.pos += 1;
+        self.string_rest(out)
+    }
+
+    /// Reads the rest of a string up to and past its closing quote.
+    fn string_rest(&mut self, mut out: Option<&mut Capture>) -> Result<(), DecodeError> {
         loop {
             // The run of plain ASCII up to the next quote, backslash, control or non-ASCII byte.
             let rest = self.bytes.get(self.pos..).unwrap_or_default();
-            let run = rest.iter().position(|&b| ends_plain_run(b));
-            let run = run.unwrap_or(rest.len());
+            let run = plain_run(rest);
             if let Some(out) = out.as_deref_mut() {
                 out.push_all(rest.get(..run).unwrap_or_default());
             }

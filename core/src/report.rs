@@ -128,14 +128,14 @@ impl Slots {
         }
     }
 
-    /// Sets a property from its folded text; `None` text means it cannot be a known name.
+    /// Sets a property from its captured text; `None` text means it cannot be a known name.
     pub(crate) fn set(&mut self, property: Property, text: Option<&[u8]>, at: usize) {
         let known = match property {
             Property::ErrorCode => {
-                text.and_then(ErrorCode::from_folded).map(|code| self.report.error_code = Some(code))
+                text.and_then(ErrorCode::from_captured).map(|code| self.report.error_code = Some(code))
             }
             Property::ErrorSubcode => {
-                text.and_then(ErrorSubcode::from_folded).map(|subcode| self.report.error_subcode = Some(subcode))
+                text.and_then(ErrorSubcode::from_captured).map(|subcode| self.report.error_subcode = Some(subcode))
             }
         };
         if known.is_none() {

@@ -43,15 +43,45 @@ pub(crate) fn check_utf8(bytes: &[u8]) -> Result<(), usize> {
     Ok(())
 }
 
+/// Eight bytes at `at` as a little-endian word, if there are eight.
+pub(crate) fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
+    let word = bytes.get(at..at.checked_add(8)?)?;
+    <[u8; 8]>::try_from(word).ok().map(u64::from_le_bytes)
+}
+
+/// Bit tricks on eight bytes at once (all exact "is there any such byte" tests).
+pub(crate) mod word {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+
+    /// Some byte is 0x80 or above.
+    pub(crate) fn has_non_ascii(word: u64) -> bool {
+        word & HIGH != 0
+    }
+
+    /// Some byte is below `limit` (at most 0x80), for a word with no byte of 0x80 or above.
+    pub(crate) fn has_below(word: u64, limit: u8) -> bool {
+        word.wrapping_sub(ONES * u64::from(limit)) & !word & HIGH != 0
+    }
+
+    /// Some byte equals `byte`.
+    pub(crate) fn has(word: u64, byte: u8) -> bool {
+        let zero_where_equal = word ^ (ONES * u64::from(byte));
+        zero_where_equal.wrapping_sub(ONES) & !zero_where_equal & HIGH != 0
+    }
+}
+
 /// Longest value worth keeping: the longest name; a longer value cannot be a known name.
 const CAPTURE_LEN: usize = ErrorSubcode::MAX_NAME_LEN;
 const _: () = assert!(crate::ErrorCode::MAX_NAME_LEN <= CAPTURE_LEN && CAPTURE_LEN < 256);
 
-/// A fixed buffer that keeps the first bytes of a decoded value, folded to ASCII lower case,
-/// to compare with names that match case-insensitively.
+/// A fixed buffer that keeps the first bytes of a decoded value, to compare with names that
+/// match case-insensitively.
 ///
-/// It never fails: a value that does not fit, or that has white space inside when trimming,
-/// is remembered as `spoiled` (it cannot be any known name) while the caller keeps validating.
+/// It never fails: a value that does not fit, that has a control character, or that has
+/// white space inside when trimming, is remembered as `spoiled` (it cannot be any known
+/// name) while the caller keeps validating. Without control characters, setting bit 5 of
+/// every byte on both sides compares names case-insensitively (see `code::matches_ignore_case`).
 pub(crate) struct Capture {
     buf: [u8; CAPTURE_LEN],
     len: u8,
@@ -76,13 +106,14 @@ impl Capture {
             self.pending_space = self.len > 0 || self.spoiled;
             return;
         }
-        if self.pending_space {
-            // White space between two non-space runs: no enum name looks like that.
+        if self.pending_space || byte < 0x20 {
+            // White space between two non-space runs, or a control character: no enum name
+            // looks like that.
             self.spoiled = true;
         }
         match self.buf.get_mut(usize::from(self.len)) {
             Some(slot) => {
-                *slot = byte.to_ascii_lowercase();
+                *slot = byte;
                 self.len += 1;
             }
             None => self.spoiled = true,
@@ -96,6 +127,7 @@ impl Capture {
         }
     }
 
+    /// Pushes a run of bytes; without trimming, the caller guarantees no control characters.
     pub(crate) fn push_all(&mut self, bytes: &[u8]) {
         if self.trim {
             bytes.iter().for_each(|&byte| self.push(byte));
@@ -105,7 +137,7 @@ impl Capture {
         match self.buf.get_mut(start..start.saturating_add(bytes.len())) {
             Some(slot) => {
                 // A byte loop: values are short, and this beats a call to memcpy.
-                slot.iter_mut().zip(bytes).for_each(|(slot, byte)| *slot = byte.to_ascii_lowercase());
+                slot.iter_mut().zip(bytes).for_each(|(slot, byte)| *slot = *byte);
                 self.len += bytes.len() as u8;
             }
             None => self.spoiled = true,
@@ -117,7 +149,7 @@ impl Capture {
         self.len == 0 && !self.spoiled
     }
 
-    /// The captured bytes in ASCII lower case, or `None` when the value cannot be a known name.
+    /// The captured bytes, or `None` when the value cannot be a known name.
     pub(crate) fn value(&self) -> Option<&[u8]> {
         if self.spoiled { None } else { self.buf.get(..usize::from(self.len)) }
     }
@@ -148,5 +180,26 @@ impl<'a> Cursor<'a> {
 
     pub(crate) fn len(&self) -> usize {
         self.len
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_tests_agree_with_byte_tests() {
+        for byte in 0..=255u8 {
+            for position in 0..8 {
+                let mut bytes = *b"abcdefgh";
+                bytes[position] = byte;
+                let w = u64::from_le_bytes(bytes);
+                assert_eq!(word::has_non_ascii(w), bytes.iter().any(|&b| b >= 0x80));
+                assert_eq!(word::has(w, b'"'), bytes.contains(&b'"'));
+                if !word::has_non_ascii(w) {
+                    assert_eq!(word::has_below(w, 0x20), bytes.iter().any(|&b| b < 0x20), "{bytes:?}");
+                }
+            }
+        }
     }
 }

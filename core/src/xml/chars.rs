@@ -1,7 +1,7 @@
 //! XML character classes (XML 1.0 fifth edition) and reference decoding.
 
 use crate::error::{DecodeError, DecodeErrorKind as Kind};
-use crate::text::utf8_char;
+use crate::text::{utf8_char, word, word_at};
 
 /// Checks that the body is UTF-8 and that every character is an XML `Char`: no C0 control
 /// other than tab, line feed and carriage return, no U+FFFE or U+FFFF. One pass; the first
@@ -9,8 +9,8 @@ use crate::text::utf8_char;
 pub(super) fn check_chars(bytes: &[u8]) -> Result<(), DecodeError> {
     let mut at = 0;
     while let Some(&b) = bytes.get(at) {
-        if let Some(word) = bytes.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok())
-            && is_printable_ascii(u64::from_le_bytes(word))
+        if let Some(word) = word_at(bytes, at)
+            && is_printable_ascii(word)
         {
             at += 8;
             continue;
@@ -33,11 +33,7 @@ pub(super) fn check_chars(bytes: &[u8]) -> Result<(), DecodeError> {
 
 /// Whether all eight bytes of a word are in 0x20..0x80 (ASCII, no control character).
 fn is_printable_ascii(word: u64) -> bool {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const SPACE: u64 = 0x2020_2020_2020_2020;
-    // A byte below 0x20 borrows into its high bit when 0x20 is taken from it (for bytes
-    // below 0x80, which the first test guarantees).
-    word & HIGH == 0 && word.wrapping_sub(SPACE) & !word & HIGH == 0
+    !word::has_non_ascii(word) && !word::has_below(word, 0x20)
 }
 
 /// Byte classes for the reader's hot loops: one table load per byte.
