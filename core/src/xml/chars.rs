@@ -44,7 +44,7 @@ pub(super) mod class {
     pub const NAME: u8 = 2;
     /// Ends a run of character data: `<`, `&`, `]`.
     pub const TEXT_STOP: u8 = 4;
-    /// Ends a run of an attribute value: either quote, `<`, `&`.
+    /// Ends a run of an attribute value: either quote, `<`, `&`, or white space to normalize.
     pub const VALUE_STOP: u8 = 8;
     /// Not ASCII: the start or middle of a multi-byte character.
     pub const NON_ASCII: u8 = 16;
@@ -67,7 +67,7 @@ const CLASSES: [u8; 128] = {
         if c == b'<' || c == b'&' || c == b']' {
             bits |= class::TEXT_STOP;
         }
-        if c == b'"' || c == b'\'' || c == b'<' || c == b'&' {
+        if c == b'"' || c == b'\'' || c == b'<' || c == b'&' || c == b'\t' || c == b'\n' || c == b'\r' {
             bits |= class::VALUE_STOP;
         }
         classes[b] = bits;

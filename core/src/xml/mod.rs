@@ -12,7 +12,7 @@ mod reader;
 use heapless::Vec;
 
 use self::chars::{AttributeBytes, check_chars};
-use self::reader::{QName, Reader, Span};
+use self::reader::{QName, Reader, Span, Value};
 use crate::error::{DecodeError, DecodeErrorKind as Kind, EncodeError, Property};
 use crate::report::{Report, Slots};
 use crate::text::{Capture, Cursor, bom_len};
@@ -138,7 +138,7 @@ impl Iterator for Attributes<'_> {
         let at = r.pos;
         let name = r.qname().ok()?;
         r.equals().ok()?;
-        Some((at, Attribute { name, value: r.attribute_value().ok()? }))
+        Some((at, Attribute { name, value: r.attribute_value().ok()?.span }))
     }
 }
 
@@ -197,7 +197,7 @@ impl Document<'_> {
         r.expect(b"version", bad)?;
         r.equals()?;
         let version = r.attribute_value()?;
-        let version = r.slice(version);
+        let version = r.slice(version.span);
         let minor = version.strip_prefix(b"1.").unwrap_or_default();
         if minor.is_empty() || !minor.iter().all(u8::is_ascii_digit) {
             return Err(r.error(bad));
@@ -208,7 +208,7 @@ impl Document<'_> {
             r.equals()?;
             let at = r.pos;
             let encoding = r.attribute_value()?;
-            if !r.slice(encoding).eq_ignore_ascii_case(b"utf-8") {
+            if !r.slice(encoding.span).eq_ignore_ascii_case(b"utf-8") {
                 return Err(DecodeError::new(Kind::UnsupportedEncoding, at));
             }
             spaced = r.skip_space();
@@ -217,7 +217,7 @@ impl Document<'_> {
             r.pos += b"standalone".len();
             r.equals()?;
             let standalone = r.attribute_value()?;
-            if !matches!(r.slice(standalone), b"yes" | b"no") {
+            if !matches!(r.slice(standalone.span), b"yes" | b"no") {
                 return Err(r.error(bad));
             }
             r.skip_space();
@@ -305,7 +305,8 @@ impl Document<'_> {
             let attribute_at = r.pos;
             let name = r.qname()?;
             r.equals()?;
-            let attribute = Attribute { name, value: r.attribute_value()? };
+            let value = r.attribute_value()?;
+            let attribute = Attribute { name, value: value.span };
             if count == MAX_ATTRIBUTES {
                 return Err(DecodeError::new(Kind::TooManyAttributes, attribute_at));
             }
@@ -318,7 +319,7 @@ impl Document<'_> {
                 return Err(DecodeError::new(Kind::DuplicateAttribute, attribute_at));
             }
             any_prefixed |= name.prefix.is_some_and(|prefix| self.reader.slice(prefix) != b"xmlns");
-            self.declare(attribute_at, attribute)?;
+            self.declare(attribute_at, attribute, value.literal)?;
             count += 1;
         };
         if any_prefixed {
@@ -344,7 +345,7 @@ impl Document<'_> {
         let mut r = Reader { text: self.reader.text, pos: at };
         let name = r.qname()?;
         r.equals()?;
-        Ok(Attribute { name, value: r.attribute_value()? })
+        Ok(Attribute { name, value: r.attribute_value()?.span })
     }
 
     /// Reads again the attributes of a tag that was validated, from the end of its name:
@@ -375,7 +376,7 @@ impl Document<'_> {
     }
 
     /// Adds the binding an `xmlns` / `xmlns:p` attribute declares, checking the reserved names.
-    fn declare(&mut self, at: usize, attribute: Attribute) -> Result<(), DecodeError> {
+    fn declare(&mut self, at: usize, attribute: Attribute, literal: bool) -> Result<(), DecodeError> {
         let r = &self.reader;
         let prefix = match attribute.name.prefix {
             None if r.slice(attribute.name.full) == b"xmlns" => None,
@@ -383,15 +384,16 @@ impl Document<'_> {
             _ => return Ok(()),
         };
         let is_empty = attribute.value.start == attribute.value.end;
+        let value = Value { span: attribute.value, literal };
         let declares_xml = prefix.is_some_and(|p| r.slice(p) == b"xml");
         if prefix.is_some_and(|p| r.slice(p) == b"xmlns")
-            || self.value_is(attribute.value, XMLNS_NAMESPACE)
-            || declares_xml != self.value_is(attribute.value, XML_NAMESPACE)
+            || self.value_is(value, XMLNS_NAMESPACE)
+            || declares_xml != self.value_is(value, XML_NAMESPACE)
             || (prefix.is_some() && is_empty)
         {
             return Err(DecodeError::new(Kind::InvalidNamespaceDeclaration, at));
         }
-        let is_ucwa = self.value_is(attribute.value, UCWA_NAMESPACE.as_bytes());
+        let is_ucwa = self.value_is(value, UCWA_NAMESPACE.as_bytes());
         let depth = self.open.len() as u8;
         let binding = Binding { at, depth, is_default: prefix.is_none(), is_empty, is_ucwa };
         self.bindings.push(binding).map_err(|_| DecodeError::new(Kind::TooManyNamespaces, at))
@@ -424,27 +426,28 @@ impl Document<'_> {
         AttributeBytes::new(self.reader.bytes(), value.start, value.end)
     }
 
-    /// Whether an attribute value needs decoding (references, white space to normalize).
-    fn is_literal(&self, value: Span) -> bool {
-        !self.reader.slice(value).iter().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
+    /// A value read again: whether it is literal is found by looking.
+    fn value_at(&self, span: Span) -> Value {
+        let literal = !self.reader.slice(span).iter().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'));
+        Value { span, literal }
     }
 
     /// Whether an attribute value, decoded and normalized, is `expected`.
-    fn value_is(&self, value: Span, expected: &[u8]) -> bool {
-        if self.is_literal(value) {
-            self.reader.slice(value) == expected
+    fn value_is(&self, value: Value, expected: &[u8]) -> bool {
+        if value.literal {
+            self.reader.slice(value.span) == expected
         } else {
-            self.value_bytes(value).eq(expected.iter().copied())
+            self.value_bytes(value.span).eq(expected.iter().copied())
         }
     }
 
     /// Whether an attribute value, decoded and normalized, is `expected` ignoring ASCII case.
-    fn value_is_ignore_case(&self, value: Span, expected: &str) -> bool {
-        if self.is_literal(value) {
-            return self.reader.slice(value).eq_ignore_ascii_case(expected.as_bytes());
+    fn value_is_ignore_case(&self, value: Value, expected: &str) -> bool {
+        if value.literal {
+            return self.reader.slice(value.span).eq_ignore_ascii_case(expected.as_bytes());
         }
         let expected = expected.bytes().map(|b| b.to_ascii_lowercase());
-        self.value_bytes(value).map(|b| b.to_ascii_lowercase()).eq(expected)
+        self.value_bytes(value.span).map(|b| b.to_ascii_lowercase()).eq(expected)
     }
 
     /// The URI of a namespace, as a decoded value or a constant.
@@ -457,7 +460,7 @@ impl Document<'_> {
         Ok(match (uri(a)?, uri(b)?) {
             (Some(Ok(a)), Some(Ok(b))) => self.value_bytes(a).eq(self.value_bytes(b)),
             (Some(Ok(value)), Some(Err(constant))) | (Some(Err(constant)), Some(Ok(value))) => {
-                self.value_is(value, constant)
+                self.value_is(self.value_at(value), constant)
             }
             (Some(Err(_)), Some(Err(_))) => true,
             _ => false,
@@ -487,8 +490,9 @@ impl Document<'_> {
                     .find(|a| a.name.prefix.is_none() && r.slice(a.name.full) == b"name");
                 let Some(name_value) = name_value else { return Ok(()) };
                 let names = [Property::ErrorCode, Property::ErrorSubcode];
-                let named =
-                    names.into_iter().find(|property| self.value_is_ignore_case(name_value.value, property.name()));
+                let named = names
+                    .into_iter()
+                    .find(|property| self.value_is_ignore_case(self.value_at(name_value.value), property.name()));
                 if let Some(property) = named {
                     self.slots.mark_given(property, at);
                     if !empty {

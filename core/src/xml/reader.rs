@@ -18,6 +18,14 @@ pub(super) struct Span {
     pub(super) end: usize,
 }
 
+/// An attribute value: the raw bytes between the quotes, and whether they are the value as
+/// they stand (no reference to decode, no white space to normalize).
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Value {
+    pub(super) span: Span,
+    pub(super) literal: bool,
+}
+
 /// A qualified name: `prefix:local` or `local`.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct QName {
@@ -143,14 +151,16 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// Reads a quoted attribute value, validating its references; returns the raw inside.
-    pub(super) fn attribute_value(&mut self) -> Result<Span, DecodeError> {
+    /// Reads a quoted attribute value, validating its references; returns the raw inside,
+    /// and whether it is literal (no reference, no white space to normalize).
+    pub(super) fn attribute_value(&mut self) -> Result<Value, DecodeError> {
         let quote = match self.peek() {
             Some(q @ (b'"' | b'\'')) => q,
             _ => return Err(self.fail(Kind::MalformedMarkup)),
         };
         self.pos += 1;
         let start = self.pos;
+        let mut literal = true;
         loop {
             let rest = self.bytes().get(self.pos..).unwrap_or_default();
             self.pos += rest.iter().position(|&b| is(b, class::VALUE_STOP)).unwrap_or(rest.len());
@@ -158,13 +168,20 @@ impl<'a> Reader<'a> {
                 None => return Err(self.error(Kind::UnexpectedEnd)),
                 Some(b) if b == quote => break,
                 Some(b'<') => return Err(self.error(Kind::MalformedMarkup)),
-                Some(b'&') => self.pos = reference(self.bytes(), self.pos)?.1,
+                Some(b'&') => {
+                    literal = false;
+                    self.pos = reference(self.bytes(), self.pos)?.1;
+                }
+                Some(b'\t' | b'\n' | b'\r') => {
+                    literal = false;
+                    self.pos += 1;
+                }
                 Some(_) => self.pos += 1,
             }
         }
         let span = Span { start, end: self.pos };
         self.pos += 1;
-        Ok(span)
+        Ok(Value { span, literal })
     }
 
     /// Reads character data up to the next `<` or `&`, feeding `sink` if given.
