@@ -70,3 +70,21 @@ fn element_with_the_xml_prefix() {
         Report { error_code: Some(ErrorCode::Gone), error_subcode: None },
     );
 }
+
+/// xml_differential: `xmlns` twice on one element is a duplicate attribute; roxmltree 0.20
+/// keeps the last declaration.
+#[test]
+fn default_namespace_declared_twice() {
+    xml_refused(
+        b"<input\r\r\r\r\r\r\rxmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\" xmlns=\"\n\n\n\n/\">H0</input>",
+    );
+    xml_refused(b"<input xmlns=\"\" xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\"/>");
+}
+
+/// Found while triaging the input above: roxmltree 0.20 also accepts these declarations,
+/// which Namespaces in XML 1.0 forbids.
+#[test]
+fn forbidden_namespace_declarations() {
+    xml_refused(b"<input xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\"><x xmlns:p=\"\"/></input>");
+    xml_refused(b"<input xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\"><x xmlns:xmlns=\"urn:x\"/></input>");
+}

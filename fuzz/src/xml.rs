@@ -35,6 +35,9 @@
 //!   an end tag repeats its start tag's name exactly (roxmltree takes `</:a>` for `</a>`).
 //! - X12: the `xml` prefix is bound without a declaration on elements too (roxmltree
 //!   refuses `<xml:a/>`); the oracle renames such elements' prefix for roxmltree.
+//! - X13: namespace declarations follow Namespaces in XML 1.0 where roxmltree does not: no
+//!   attribute name twice on an element, `xmlns` declarations included (roxmltree keeps the
+//!   last `xmlns="…"`); no `xmlns:p=""` (undeclaring a prefix is XML 1.1); no `xmlns:xmlns`.
 //! - X11: every character reference names an XML `Char` (roxmltree accepts references past
 //!   U+10FFFF).
 
@@ -293,6 +296,7 @@ fn start_tag(text: &str, element: Node) -> Option<(usize, usize)> {
     let tag = &text[element.range().start..];
     let bytes = tag.as_bytes();
     let (mut attributes, mut declarations) = (0, 0);
+    let mut names: Vec<&str> = Vec::new();
     let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
     let mut i = 1;
     while !is_space(bytes[i]) && bytes[i] != b'>' && bytes[i] != b'/' {
@@ -322,9 +326,11 @@ fn start_tag(text: &str, element: Node) -> Option<(usize, usize)> {
             i += 1;
         }
         let name = &tag[name_start..i];
-        if !is_qname(name) {
+        // Rule X13: no attribute twice, declarations included; `xmlns:xmlns` is never declared.
+        if !is_qname(name) || names.contains(&name) || name == "xmlns:xmlns" {
             return None;
         }
+        names.push(name);
         attributes += 1;
         if name == "xmlns" || name.starts_with("xmlns:") {
             declarations += 1;
@@ -334,8 +340,13 @@ fn start_tag(text: &str, element: Node) -> Option<(usize, usize)> {
         }
         let quote = bytes[i];
         i += 1;
+        let value_start = i;
         while bytes[i] != quote {
             i += 1;
+        }
+        // Rule X13: a prefix cannot be undeclared (`xmlns:p=""`) in Namespaces in XML 1.0.
+        if name.starts_with("xmlns:") && i == value_start {
+            return None;
         }
         i += 1;
     }
@@ -395,12 +406,18 @@ mod tests {
         assert!(parses(&format!(r#"<input {ns}><x :a="1"/></input>"#)));
         assert!(parses(&format!(r#"<input {ns}><x a="&#x11FFFF;"/></input>"#)));
         assert!(parses(&format!("<input {ns}><a></:a></input>")));
+        assert!(parses(&format!(r#"<input {ns} xmlns="urn:x"/>"#)));
+        assert!(parses(&format!(r#"<input {ns}><x xmlns:p=""/></input>"#)));
+        assert!(parses(&format!(r#"<input {ns}><x xmlns:xmlns="urn:x"/></input>"#)));
         for body in [
             format!(r#"<?xml version="0.1"?><input {ns}/>"#),
             format!("<input {ns}><?p<x?></input>"),
             format!(r#"<input {ns}><x :a="1"/></input>"#),
             format!(r#"<input {ns}><x a="&#x11FFFF;"/></input>"#),
             format!("<input {ns}><a></:a></input>"),
+            format!(r#"<input {ns} xmlns="urn:x"/>"#),
+            format!(r#"<input {ns}><x xmlns:p=""/></input>"#),
+            format!(r#"<input {ns}><x xmlns:xmlns="urn:x"/></input>"#),
         ] {
             assert_eq!(verdict(body.as_bytes()), Verdict::Deserialization, "{body}");
         }
