@@ -33,13 +33,13 @@
 //! - X10: element and attribute names are Namespaces in XML `QName`s: no leading colon, at
 //!   most one colon, and a local part that starts like a name (roxmltree checks only `Name`);
 //!   an end tag repeats its start tag's name exactly (roxmltree takes `</:a>` for `</a>`).
+//! - X11: every character reference names an XML `Char` (roxmltree accepts references past
+//!   U+10FFFF).
 //! - X12: the `xml` prefix is bound without a declaration on elements too (roxmltree
 //!   refuses `<xml:a/>`); the oracle renames such elements' prefix for roxmltree.
 //! - X13: namespace declarations follow Namespaces in XML 1.0 where roxmltree does not: no
 //!   attribute name twice on an element, `xmlns` declarations included (roxmltree keeps the
 //!   last `xmlns="…"`); no `xmlns:p=""` (undeclaring a prefix is XML 1.1); no `xmlns:xmlns`.
-//! - X11: every character reference names an XML `Char` (roxmltree accepts references past
-//!   U+10FFFF).
 
 use roxmltree::{Document, Node, ParsingOptions};
 
