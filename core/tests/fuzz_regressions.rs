@@ -88,3 +88,12 @@ fn forbidden_namespace_declarations() {
     xml_refused(b"<input xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\"><x xmlns:p=\"\"/></input>");
     xml_refused(b"<input xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\"><x xmlns:xmlns=\"urn:x\"/></input>");
 }
+
+/// xml_differential: `xml:xmlns="…"` is an ordinary attribute (prefix `xml`, local name
+/// `xmlns`), not a namespace declaration, so this root is in no namespace; roxmltree 0.20
+/// binds the default namespace with it.
+#[test]
+fn prefixed_xmlns_attribute_declares_nothing() {
+    xml_refused(b"<input xml:xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\">/property><property name=\"errroSubcofe\">actonExpired</property></input>");
+    xml_refused(b"<input xmlns:p=\"urn:p\" p:xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\"/>");
+}

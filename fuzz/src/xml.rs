@@ -40,6 +40,8 @@
 //! - X13: namespace declarations follow Namespaces in XML 1.0 where roxmltree does not: no
 //!   attribute name twice on an element, `xmlns` declarations included (roxmltree keeps the
 //!   last `xmlns="…"`); no `xmlns:p=""` (undeclaring a prefix is XML 1.1); no `xmlns:xmlns`.
+//! - X14: an attribute `p:xmlns="…"` is an ordinary attribute, not a declaration (roxmltree
+//!   binds the default namespace with it); the oracle renames it for roxmltree.
 
 use roxmltree::{Document, Node, ParsingOptions};
 
@@ -59,6 +61,9 @@ pub fn verdict(input: &[u8]) -> Verdict {
         return Verdict::Deserialization; // Rule X1
     };
     let options = ParsingOptions { allow_dtd: false, ..ParsingOptions::default() }; // Rule X2
+    // Rule X14: roxmltree takes any `p:xmlns="…"` attribute for a default namespace declaration.
+    let renamed = rename_prefixed_xmlns(text);
+    let text = renamed.as_deref().unwrap_or(text);
     let mut declared_xml = false;
     let patched;
     let (text, document) = match Document::parse_with_options(text, options) {
@@ -257,6 +262,28 @@ fn declare_xml_prefix(text: &str) -> Option<String> {
     Some(patched.replace("<xml:", "<x_l:").replace("</xml:", "</x_l:"))
 }
 
+/// Rule X14: an attribute `p:xmlns` is an ordinary attribute (prefix `p`, local name
+/// `xmlns`), not a namespace declaration, but roxmltree 0.20 binds the default namespace with
+/// it. The oracle renames the local name to `xmlnz` (same length, so offsets stay) for
+/// roxmltree; `xmlns:xmlns`, which Rule X13 refuses, is left alone.
+fn rename_prefixed_xmlns(text: &str) -> Option<String> {
+    if !text.contains(":xmlns") {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(":xmlns") {
+        let (before, after) = rest.split_at(i);
+        out.push_str(before);
+        let is_attribute = after[6..].trim_start_matches(is_space).starts_with('=');
+        let declares_xmlns = out.ends_with("xmlns") && out[..out.len() - 5].ends_with(is_space);
+        out.push_str(if is_attribute && !declares_xmlns { ":xmlnz" } else { ":xmlns" });
+        rest = &after[6..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 /// Rule X3: depth, attributes per element, namespace declarations in scope; and Rule X10.
 fn within_limits(text: &str, document: &Document, declared_xml: bool) -> bool {
     let patch = usize::from(declared_xml);
@@ -409,6 +436,14 @@ mod tests {
         assert!(parses(&format!(r#"<input {ns} xmlns="urn:x"/>"#)));
         assert!(parses(&format!(r#"<input {ns}><x xmlns:p=""/></input>"#)));
         assert!(parses(&format!(r#"<input {ns}><x xmlns:xmlns="urn:x"/></input>"#)));
+        let root = Document::parse(&format!(r#"<input xml:xmlns="{UCWA}"/>"#))
+            .unwrap()
+            .root_element()
+            .tag_name()
+            .namespace()
+            .map(str::to_owned);
+        assert_eq!(root.as_deref(), Some(UCWA));
+        assert_eq!(verdict(format!(r#"<input xml:xmlns="{UCWA}"/>"#).as_bytes()), Verdict::Deserialization);
         for body in [
             format!(r#"<?xml version="0.1"?><input {ns}/>"#),
             format!("<input {ns}><?p<x?></input>"),
