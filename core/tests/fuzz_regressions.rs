@@ -97,3 +97,18 @@ fn prefixed_xmlns_attribute_declares_nothing() {
     xml_refused(b"<input xml:xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\">/property><property name=\"errroSubcofe\">actonExpired</property></input>");
     xml_refused(b"<input xmlns:p=\"urn:p\" p:xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\"/>");
 }
+
+/// xml_differential (the CI smoke run of a fresh clone, within 30 s): `<?xml` followed by a
+/// tab is an XML declaration (`S` is any XML white space); roxmltree 0.20 reads it as a
+/// processing instruction named `xml`.
+#[test]
+fn xml_declaration_after_a_tab() {
+    xml_accepted(
+        "\u{feff}<?xml\t version='1.0' encoding='UTF-8' standalone='yes' ?><input xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\"><property name=\"errorCode\">Gone</property></input>".as_bytes(),
+        Report { error_code: Some(ErrorCode::Gone), error_subcode: None },
+    );
+    xml_accepted(
+        b"<?xml\nversion='1.0'\tencoding='utf-8'\rstandalone='no'\n?><input xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\"/>",
+        Report::EMPTY,
+    );
+}

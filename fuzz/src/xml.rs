@@ -26,7 +26,8 @@
 //!   one wins, and only a well-formed body gets one.
 //! - X8: the XML declaration follows production 23 strictly (see X1 for the encoding): the
 //!   version is `1.` and digits, `standalone` is `yes` or `no`, pseudo-attributes come in
-//!   order, each after white space. roxmltree accepts any version and standalone value.
+//!   order, each after white space. roxmltree accepts any version and standalone value, and
+//!   takes `<?xml` followed by a tab or a line end for a processing instruction.
 //! - X9: checks roxmltree leaves out: every character is an XML `Char`; a processing
 //!   instruction's target is followed by white space or `?>`, is not `xml` in any case and has
 //!   no colon; a comment holds no `--` and does not end with `-`.
@@ -182,6 +183,11 @@ fn markup_is_valid(text: &str, document: &Document) -> bool {
     document.descendants().all(|node| {
         let source = &text[node.range()];
         if let Some(pi) = node.pi() {
+            // roxmltree knows an XML declaration only by `<?xml ` with a space; after a tab or
+            // a line end it hands it over as a processing instruction. Rule X8 checks it.
+            if pi.target == "xml" && node.range().start == 0 && text[5..].starts_with(is_space) {
+                return true;
+            }
             let after = &source[2 + pi.target.len()..];
             let spaced = after.starts_with("?>") || after.starts_with(is_space);
             spaced && !pi.target.eq_ignore_ascii_case("xml") && !pi.target.contains(':')
@@ -456,6 +462,11 @@ mod tests {
         ] {
             assert_eq!(verdict(body.as_bytes()), Verdict::Deserialization, "{body}");
         }
+        // `<?xml` and a tab: a declaration to XML 1.0, a processing instruction to roxmltree.
+        let body = format!("<?xml\tversion='1.0'?><input {ns}/>");
+        let document = Document::parse(&body).unwrap();
+        assert!(document.root().first_child().and_then(|n| n.pi()).is_some_and(|pi| pi.target == "xml"));
+        assert_eq!(verdict(body.as_bytes()), Verdict::Accepted(Report::EMPTY));
         // Strict: the xml prefix is bound by definition.
         let body = format!(r#"<input {ns}><xml:a xmlns:xml="http://www.w3.org/XML/1998/namespace"/></input>"#);
         assert!(!parses(&body));
