@@ -113,21 +113,23 @@ pin_project! {
         Ready {
             response: Option<Own>,
         },
-        /// Reading the body under the read timeout.
+        /// Reading the body under the read timeout (the timer starts the first time the body
+        /// is not ready: a body that is all there needs none).
         Reading {
             #[pin]
             body: B,
             #[pin]
-            deadline: Sleep,
+            deadline: Option<Sleep>,
             collected: Collected,
             intercepted: Option<Intercepted<H>>,
         },
-        /// Waiting for the callback under its deadline.
+        /// Waiting for the callback under its deadline (started the first time it is pending).
         Calling {
             #[pin]
             callback: H::Future,
             #[pin]
-            deadline: Sleep,
+            deadline: Option<Sleep>,
+            timeout: std::time::Duration,
             permit: OwnedSemaphorePermit,
             error_media: MediaType,
             uri: Uri,
@@ -146,9 +148,13 @@ impl<F, B, H: ReportHandler> ResponseFuture<F, B, H> {
     }
 
     pub(crate) fn reading(body: B, intercepted: Intercepted<H>) -> Self {
-        let deadline = sleep(intercepted.config.read_timeout);
         ResponseFuture {
-            state: State::Reading { body, deadline, collected: Collected::Nothing, intercepted: Some(intercepted) },
+            state: State::Reading {
+                body,
+                deadline: None,
+                collected: Collected::Nothing,
+                intercepted: Some(intercepted),
+            },
         }
     }
 }
@@ -195,8 +201,8 @@ where
                 StateProj::Reading { body, deadline, collected, intercepted } => {
                     ready!(poll_reading(body, deadline, collected, intercepted, cx))
                 }
-                StateProj::Calling { callback, deadline, permit: _, error_media, uri, ids } => {
-                    let (outcome, response) = ready!(poll_calling(callback, deadline, *error_media, cx));
+                StateProj::Calling { callback, deadline, timeout, permit: _, error_media, uri, ids } => {
+                    let (outcome, response) = ready!(poll_calling(callback, deadline, *timeout, *error_media, cx));
                     State::Ready { response: Some(finish(outcome, response, uri.path(), ids)) }
                 }
             };
@@ -208,7 +214,7 @@ where
 /// Reads the body; once complete, decodes it and starts the callback.
 fn poll_reading<B: Body, H: ReportHandler, F>(
     mut body: Pin<&mut B>,
-    deadline: Pin<&mut Sleep>,
+    deadline: Pin<&mut Option<Sleep>>,
     collected: &mut Collected,
     intercepted: &mut Option<Intercepted<H>>,
     cx: &mut Context<'_>,
@@ -224,7 +230,7 @@ fn poll_reading<B: Body, H: ReportHandler, F>(
     loop {
         match body.as_mut().poll_frame(cx) {
             Poll::Pending => {
-                if deadline.poll(cx).is_ready() {
+                if expired(deadline, request.config.read_timeout, cx) {
                     return failed(Outcome::ReadTimeout, respond::read_timeout(request.error_media()));
                 }
                 return Poll::Pending;
@@ -266,9 +272,15 @@ fn poll_reading<B: Body, H: ReportHandler, F>(
     };
     let handler = request.handler;
     match catch_unwind(AssertUnwindSafe(|| handler.handle(reported))) {
-        Ok(callback) => {
-            Poll::Ready(State::Calling { callback, deadline: sleep(callback_timeout), permit, error_media, uri, ids })
-        }
+        Ok(callback) => Poll::Ready(State::Calling {
+            callback,
+            deadline: None,
+            timeout: callback_timeout,
+            permit,
+            error_media,
+            uri,
+            ids,
+        }),
         Err(_) => {
             let response = finish(Outcome::CallbackPanicked, respond::callback_panicked(error_media), uri.path(), &ids);
             Poll::Ready(State::Ready { response: Some(response) })
@@ -279,7 +291,8 @@ fn poll_reading<B: Body, H: ReportHandler, F>(
 /// Waits for the callback; a panic is 500, the deadline 504.
 fn poll_calling<C: Future<Output = Result<(), crate::Rejection>>>(
     callback: Pin<&mut C>,
-    deadline: Pin<&mut Sleep>,
+    deadline: Pin<&mut Option<Sleep>>,
+    timeout: std::time::Duration,
     error_media: MediaType,
     cx: &mut Context<'_>,
 ) -> Poll<(Outcome, Own)> {
@@ -290,10 +303,18 @@ fn poll_calling<C: Future<Output = Result<(), crate::Rejection>>>(
         }
         Err(_) => Poll::Ready((Outcome::CallbackPanicked, respond::callback_panicked(error_media))),
         Ok(Poll::Pending) => {
-            if deadline.poll(cx).is_ready() {
+            if expired(deadline, timeout, cx) {
                 return Poll::Ready((Outcome::CallbackTimeout, respond::callback_timeout(error_media)));
             }
             Poll::Pending
         }
     }
+}
+
+/// Starts the timer on first use, then tells whether it ran out (registering the waker).
+fn expired(mut deadline: Pin<&mut Option<Sleep>>, timeout: std::time::Duration, cx: &mut Context<'_>) -> bool {
+    if deadline.is_none() {
+        deadline.set(Some(sleep(timeout)));
+    }
+    deadline.as_pin_mut().is_some_and(|sleep| sleep.poll(cx).is_ready())
 }
