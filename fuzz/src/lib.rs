@@ -1,4 +1,4 @@
-//! Oracles for the differential fuzz targets: independent models of SPEC section 4 built on
+//! Shared checks of the fuzz targets, and the oracles of the differential ones: independent models of SPEC section 4 built on
 //! serde_json and roxmltree, and of the SPEC section 1 route.
 //!
 //! Each oracle answers with a [`Verdict`]; a target compares it with what `mediadiag`
@@ -110,4 +110,33 @@ pub(crate) fn strip_bom(input: &[u8]) -> &[u8] {
 /// The index of `text` in `names`, compared ASCII case-insensitively.
 fn lookup(names: &[&str], text: &str) -> Option<usize> {
     names.iter().position(|name| name.eq_ignore_ascii_case(text))
+}
+
+/// The properties every decoder must have on any input, whatever its verdict: it answers the
+/// same twice and through `Report::decode`; an error's offset lies inside the body and names
+/// a property exactly for ParameterValidationFailure; an accepted report encodes and decodes
+/// back to itself.
+pub fn check_decoder(encoding: mediadiag::Encoding, data: &[u8]) {
+    let first = Report::decode(encoding, data);
+    assert_eq!(first, Report::decode(encoding, data), "not stable");
+    let direct = match encoding {
+        mediadiag::Encoding::Json => Report::from_json(data),
+        mediadiag::Encoding::Xml => Report::from_xml(data),
+    };
+    assert_eq!(first, direct, "decode and from_* differ");
+    match first {
+        Ok(report) => {
+            let mut buf = [0u8; Report::XML_MAX_LEN];
+            let len = report.encode(encoding, &mut buf).expect("XML_MAX_LEN fits either encoding");
+            assert_eq!(Report::decode(encoding, &buf[..len]), Ok(report));
+        }
+        Err(error) => {
+            assert!(error.offset() <= data.len(), "offset {} past the end {}", error.offset(), data.len());
+            match error.subcode() {
+                ErrorSubcode::ParameterValidationFailure => assert!(error.property().is_some()),
+                ErrorSubcode::DeserializationFailure => assert!(error.property().is_none()),
+                other => panic!("unexpected subcode {other:?}"),
+            }
+        }
+    }
 }
