@@ -1,5 +1,5 @@
-//! Shared checks of the fuzz targets, and the oracles of the differential ones: independent models of SPEC section 4 built on
-//! serde_json and roxmltree, and of the SPEC section 1 route.
+//! Shared checks of the fuzz targets, and the oracles of the differential ones: independent
+//! models of SPEC section 4 built on serde_json and roxmltree, and of the SPEC section 1 route.
 //!
 //! Each oracle answers with a [`Verdict`]; a target compares it with what `mediadiag`
 //! answers for the same bytes. Every place where an oracle departs from what its base
