@@ -257,3 +257,14 @@ fn text_outside_the_root_and_malformed_markup_are_deserialization_failure() {
     refused(&input(r#"<x a="1"b="2"/>"#), DESERIALIZATION, Kind::MalformedMarkup, 69);
     refused(&input("<1/>"), DESERIALIZATION, Kind::InvalidName, 62);
 }
+
+#[test]
+fn more_namespace_declarations_in_scope_than_the_limit_are_deserialization_failure() {
+    let declarations = |n: usize| (0..n).map(|i| format!(" xmlns:p{i}=\"urn:{i}\"")).collect::<String>();
+    // 16 on the root and 16 on a child: 32 in scope, accepted.
+    let ok_body = format!(r#"<input xmlns="{NS}"{}><x{}/></input>"#, declarations(15), declarations(16));
+    assert_eq!(Report::from_xml(ok_body.as_bytes()), Ok(Report::EMPTY));
+    let too_many =
+        format!(r#"<input xmlns="{NS}"{}><x{}><y xmlns:q="urn:q"/></x></input>"#, declarations(15), declarations(16));
+    refused_kind(&too_many, DESERIALIZATION, Kind::TooManyNamespaces);
+}

@@ -102,3 +102,45 @@ async fn a_slow_client_is_408_and_does_not_hold_up_others() {
     );
     assert_eq!(server.recorder.held().len(), 5);
 }
+
+/// A request body that sends one frame, then fails, as a dropped connection does.
+struct FailingBody {
+    sent: bool,
+}
+
+impl http_body::Body for FailingBody {
+    type Data = bytes::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, std::io::Error>>> {
+        if self.sent {
+            return std::task::Poll::Ready(Some(Err(std::io::Error::other("connection reset"))));
+        }
+        self.sent = true;
+        std::task::Poll::Ready(Some(Ok(http_body::Frame::data(bytes::Bytes::from_static(b"{\"errorCode\"")))))
+    }
+}
+
+#[tokio::test]
+async fn a_body_that_fails_while_read_is_400_deserialization_failure() {
+    let recorder = Recorder::default();
+    let layer = tower_mediadiag::MediaDiagnosticsLayer::new(recorder.clone()).scope_source(tokens());
+    let inner = tower::service_fn(|_request: http::Request<FailingBody>| async {
+        Ok::<_, std::convert::Infallible>(http::Response::new(http_body_util::Full::new(bytes::Bytes::new())))
+    });
+    let service = tower::ServiceBuilder::new().layer(layer).service(inner);
+    let request = http::Request::post(RESOURCE)
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .header("content-type", "application/json")
+        .body(FailingBody { sent: false })
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(service, request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let bytes = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+    let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!((json["code"].as_str(), json["subcode"].as_str()), (Some("BadRequest"), Some("DeserializationFailure")));
+    assert_eq!(recorder.calls(), 0);
+}
