@@ -7,6 +7,8 @@
 use core::fmt;
 use core::str::FromStr;
 
+use crate::text::word;
+
 /// The error returned by `FromStr` when a name is not a value of the enumeration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UnknownName;
@@ -103,15 +105,15 @@ const fn name_ends<const N: usize>(names: &[&str; N]) -> [u16; N] {
 /// Every known name is ASCII letters and digits. Setting bit 5 of every byte on both sides
 /// lowers letters and leaves digits alone; a candidate byte that then equals a known letter
 /// was that letter in some case, and one that equals a known digit was that digit or a
-/// control character (0x10 to 0x19), which the candidate has none of. Eight bytes at a time.
+/// control character (0x10 to 0x19), which the candidate has none of. A word at a time.
 pub(crate) fn matches_ignore_case(known: &[u8], candidate: &[u8]) -> bool {
     if known.len() != candidate.len() {
         return false;
     }
     // Little-endian words, the last one short; built with shifts (no call to memcpy).
-    let word = |bytes: &[u8]| bytes.iter().rev().fold(0u64, |word, &byte| (word << 8) | u64::from(byte));
-    const BIT_5: u64 = 0x2020_2020_2020_2020;
-    known.chunks(8).zip(candidate.chunks(8)).all(|(k, c)| word(k) | BIT_5 == word(c) | BIT_5)
+    let word = |bytes: &[u8]| bytes.iter().rev().fold(0, |word: usize, &byte| (word << 8) | usize::from(byte));
+    const BIT_5: usize = usize::MAX / 0xFF * 0x20;
+    known.chunks(word::LEN).zip(candidate.chunks(word::LEN)).all(|(k, c)| word(k) | BIT_5 == word(c) | BIT_5)
 }
 
 macro_rules! ucwa_enum {

@@ -15,7 +15,7 @@
 use crate::MAX_DEPTH;
 use crate::error::{DecodeError, DecodeErrorKind as Kind, EncodeError, Property};
 use crate::report::{Report, Slots};
-use crate::text::{Capture, Cursor, bom_len, check_utf8, word, word_at};
+use crate::text::{Capture, Cursor, bom_len, check_utf8, word};
 
 /// Decodes a JSON body into a report.
 ///
@@ -31,15 +31,15 @@ fn ends_plain_run(b: u8) -> bool {
     !(0x20..0x80).contains(&b) || b == b'"' || b == b'\\'
 }
 
-/// The length of the run of plain string content that `bytes` start with: eight bytes at a
-/// time while none of them ends it, then byte by byte.
+/// The length of the run of plain string content that `bytes` start with: a word at a time
+/// while none of its bytes ends it, then byte by byte.
 fn plain_run(bytes: &[u8]) -> usize {
     let mut run = 0;
-    while let Some(word) = word_at(bytes, run) {
+    while let Some(word) = word::at(bytes, run) {
         if word::has_non_ascii(word) || word::has_below(word, 0x20) || word::has(word, b'"') || word::has(word, b'\\') {
             break;
         }
-        run += 8;
+        run += word::LEN;
     }
     let rest = bytes.get(run..).unwrap_or_default();
     run + rest.iter().position(|&b| ends_plain_run(b)).unwrap_or(rest.len())
@@ -77,35 +77,21 @@ struct Parser<'a> {
     pos: usize,
 }
 
-/// The content of a string: the input's own bytes, or an unescaped copy.
-enum Text<'a> {
-    Raw(&'a [u8]),
-    Unescaped(Capture),
-}
-
-impl Text<'_> {
-    /// The content, or `None` when it cannot be any known name.
-    fn value(&self) -> Option<&[u8]> {
-        match self {
-            Text::Raw(bytes) => Some(bytes),
-            Text::Unescaped(capture) => capture.value(),
-        }
-    }
-}
-
-/// The nesting of open containers: depth and a bit per level (set for arrays).
+/// The nesting of open containers: depth and a bit per level (bit `depth - 1`, set for arrays).
 struct Nesting {
     depth: u32,
-    arrays: u64,
+    arrays: u32,
 }
+
+const _: () = assert!(MAX_DEPTH <= u32::BITS as usize);
 
 impl Nesting {
     fn push(&mut self, is_array: bool, offset: usize) -> Result<(), DecodeError> {
         if self.depth as usize >= MAX_DEPTH {
             return Err(DecodeError::new(Kind::TooDeep, offset));
         }
+        let bit = 1 << self.depth;
         self.depth += 1;
-        let bit = 1u64 << self.depth;
         if is_array {
             self.arrays |= bit
         } else {
@@ -114,8 +100,9 @@ impl Nesting {
         Ok(())
     }
 
+    /// Whether the innermost open container is an array.
     fn in_array(&self) -> bool {
-        self.arrays & (1u64 << self.depth) != 0
+        self.depth.checked_sub(1).is_some_and(|level| self.arrays >> level & 1 != 0)
     }
 }
 
@@ -150,6 +137,8 @@ impl<'a> Parser<'a> {
             Some(_) => return Err(self.error(Kind::RootNotObject)),
         }
         let mut slots = Slots::default();
+        // Where escaped names and values are unescaped; one for the whole document.
+        let mut scratch = Capture::exact();
         let mut nesting = Nesting { depth: 0, arrays: 0 };
         nesting.push(false, self.pos)?;
         // True right after an opening bracket, where the container may close at once.
@@ -162,16 +151,16 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 nesting.depth -= 1;
             } else if nesting.in_array() {
-                opened = self.value(Slot::Ignored, &mut slots, &mut nesting)?;
+                opened = self.value(Slot::Ignored, &mut slots, &mut nesting, &mut scratch)?;
             } else {
-                let slot = self.member_name(nesting.depth, &mut slots)?;
+                let slot = self.member_name(nesting.depth, &mut slots, &mut scratch)?;
                 self.skip_whitespace();
                 if self.peek() != Some(b':') {
                     return Err(self.unexpected());
                 }
                 self.pos += 1;
                 self.skip_whitespace();
-                opened = self.value(slot, &mut slots, &mut nesting)?;
+                opened = self.value(slot, &mut slots, &mut nesting, &mut scratch)?;
             }
             if opened {
                 fresh = true;
@@ -205,7 +194,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads a member name; at the root, tells which property it names.
-    fn member_name(&mut self, depth: u32, slots: &mut Slots) -> Result<Slot, DecodeError> {
+    fn member_name(&mut self, depth: u32, slots: &mut Slots, scratch: &mut Capture) -> Result<Slot, DecodeError> {
         if self.peek() != Some(b'"') {
             return Err(self.unexpected());
         }
@@ -214,8 +203,7 @@ impl<'a> Parser<'a> {
             self.string(None)?;
             return Ok(Slot::Ignored);
         }
-        let name = self.text()?;
-        match name.value().and_then(Property::from_captured) {
+        match self.text(scratch)?.and_then(Property::from_captured) {
             Some(property) => {
                 slots.mark_given(property, at);
                 Ok(Slot::Known(property))
@@ -225,14 +213,20 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads one value. Returns true when it opened a container (its members follow).
-    fn value(&mut self, slot: Slot, slots: &mut Slots, nesting: &mut Nesting) -> Result<bool, DecodeError> {
+    fn value(
+        &mut self,
+        slot: Slot,
+        slots: &mut Slots,
+        nesting: &mut Nesting,
+        scratch: &mut Capture,
+    ) -> Result<bool, DecodeError> {
         let at = self.pos;
         let Some(first) = self.peek() else {
             return Err(self.error(Kind::UnexpectedEnd));
         };
         if let (Slot::Known(property), b'"') = (slot, first) {
-            let text = self.text()?;
-            slots.set(property, text.value(), at);
+            let text = self.text(scratch)?;
+            slots.set(property, text, at);
             return Ok(false);
         }
         match first {
@@ -303,20 +297,24 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads a string at the cursor (on its opening quote) whose content matters: the input's
-    /// own bytes when there is no escape (no copy), else an unescaped capture.
-    fn text(&mut self) -> Result<Text<'a>, DecodeError> {
+    /// own bytes when there is no escape (no copy), else its unescaped copy in `scratch`.
+    /// `None` when the content cannot be any known name.
+    fn text<'c>(&mut self, scratch: &'c mut Capture) -> Result<Option<&'c [u8]>, DecodeError>
+    where
+        'a: 'c,
+    {
         let start = self.pos + 1;
         let rest = self.bytes.get(start..).unwrap_or_default();
         let run = plain_run(rest);
         self.pos = start + run;
         if self.peek() == Some(b'"') {
             self.pos += 1;
-            return Ok(Text::Raw(rest.get(..run).unwrap_or_default()));
+            return Ok(rest.get(..run));
         }
-        let mut capture = Capture::exact();
-        capture.push_all(rest.get(..run).unwrap_or_default());
-        self.string_rest(Some(&mut capture))?;
-        Ok(Text::Unescaped(capture))
+        scratch.restart();
+        scratch.push_all(rest.get(..run).unwrap_or_default());
+        self.string_rest(Some(scratch))?;
+        Ok(scratch.value())
     }
 
     /// Reads a string at the cursor (on its opening quote), unescaping into `out` if given.
@@ -395,7 +393,7 @@ impl<'a> Parser<'a> {
         let high = self.hex4(at)?;
         let code = match high {
             0xD800..=0xDBFF => {
-                if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                if self.peek() != Some(b'\\') || self.bytes.get(self.pos + 1) != Some(&b'u') {
                     return Err(DecodeError::new(Kind::LoneSurrogate, at));
                 }
                 let low_at = self.pos;

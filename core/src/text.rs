@@ -8,7 +8,18 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Length of a leading UTF-8 byte order mark (0 or 3).
 pub(crate) fn bom_len(input: &[u8]) -> usize {
-    if input.starts_with(BOM) { BOM.len() } else { 0 }
+    if starts_with(input, BOM) { BOM.len() } else { 0 }
+}
+
+/// Whether two byte strings are equal: a byte loop, as the names compared are short (and,
+/// unlike slice equality, it needs no memcmp in firmware).
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// Whether `bytes` start with `prefix` (see [`same_bytes`]).
+pub(crate) fn starts_with(bytes: &[u8], prefix: &[u8]) -> bool {
+    bytes.get(..prefix.len()).is_some_and(|head| same_bytes(head, prefix))
 }
 
 /// Decodes the UTF-8 character at the start of `bytes`: its code point and length, or `None`
@@ -43,30 +54,35 @@ pub(crate) fn check_utf8(bytes: &[u8]) -> Result<(), usize> {
     Ok(())
 }
 
-/// Eight bytes at `at` as a little-endian word, if there are eight.
-pub(crate) fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
-    let word = bytes.get(at..at.checked_add(8)?)?;
-    <[u8; 8]>::try_from(word).ok().map(u64::from_le_bytes)
-}
-
-/// Bit tricks on eight bytes at once (all exact "is there any such byte" tests).
+/// Bit tricks on a machine word of bytes at once (all exact "is there any such byte" tests).
+///
+/// A word is `usize`: eight bytes on 64-bit hosts, four on 32-bit firmware, where 64-bit
+/// arithmetic would take two registers and library calls for the shifts.
 pub(crate) mod word {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
+    /// Bytes in a word.
+    pub(crate) const LEN: usize = usize::BITS as usize / 8;
+    const ONES: usize = usize::MAX / 0xFF;
+    const HIGH: usize = ONES * 0x80;
+
+    /// `LEN` bytes at `at` as a little-endian word, if there are that many.
+    pub(crate) fn at(bytes: &[u8], at: usize) -> Option<usize> {
+        let word = bytes.get(at..at.checked_add(LEN)?)?;
+        <[u8; LEN]>::try_from(word).ok().map(usize::from_le_bytes)
+    }
 
     /// Some byte is 0x80 or above.
-    pub(crate) fn has_non_ascii(word: u64) -> bool {
+    pub(crate) fn has_non_ascii(word: usize) -> bool {
         word & HIGH != 0
     }
 
     /// Some byte is below `limit` (at most 0x80), for a word with no byte of 0x80 or above.
-    pub(crate) fn has_below(word: u64, limit: u8) -> bool {
-        word.wrapping_sub(ONES * u64::from(limit)) & !word & HIGH != 0
+    pub(crate) fn has_below(word: usize, limit: u8) -> bool {
+        word.wrapping_sub(ONES * usize::from(limit)) & !word & HIGH != 0
     }
 
     /// Some byte equals `byte`.
-    pub(crate) fn has(word: u64, byte: u8) -> bool {
-        let zero_where_equal = word ^ (ONES * u64::from(byte));
+    pub(crate) fn has(word: usize, byte: u8) -> bool {
+        let zero_where_equal = word ^ (ONES * usize::from(byte));
         zero_where_equal.wrapping_sub(ONES) & !zero_where_equal & HIGH != 0
     }
 }
@@ -82,6 +98,10 @@ const _: () = assert!(crate::ErrorCode::MAX_NAME_LEN <= CAPTURE_LEN && CAPTURE_L
 /// white space inside when trimming, is remembered as `spoiled` (it cannot be any known
 /// name) while the caller keeps validating. Without control characters, setting bit 5 of
 /// every byte on both sides compares names case-insensitively (see `code::matches_ignore_case`).
+///
+/// Word-aligned, so that clearing its buffer takes the same word stores as any other
+/// aligned buffer (one memset routine for the whole crate in firmware).
+#[repr(C, align(4))]
 pub(crate) struct Capture {
     buf: [u8; CAPTURE_LEN],
     len: u8,
@@ -99,6 +119,13 @@ impl Capture {
     /// A capture that trims leading and trailing XML white space (XML text values).
     pub(crate) const fn trimmed() -> Self {
         Capture { trim: true, ..Capture::exact() }
+    }
+
+    /// Empties the capture, to capture another value.
+    pub(crate) fn restart(&mut self) {
+        self.len = 0;
+        self.spoiled = false;
+        self.pending_space = false;
     }
 
     pub(crate) fn push(&mut self, byte: u8) {
@@ -133,14 +160,15 @@ impl Capture {
             bytes.iter().for_each(|&byte| self.push(byte));
             return;
         }
-        let start = usize::from(self.len);
-        match self.buf.get_mut(start..start.saturating_add(bytes.len())) {
-            Some(slot) => {
-                // A byte loop: values are short, and this beats a call to memcpy.
-                slot.iter_mut().zip(bytes).for_each(|(slot, byte)| *slot = *byte);
-                self.len += bytes.len() as u8;
-            }
-            None => self.spoiled = true,
+        // A byte loop that stops when the buffer is full: values are short, and (unlike a
+        // slice copy) it needs no memcpy in firmware.
+        for &byte in bytes {
+            let Some(slot) = self.buf.get_mut(usize::from(self.len)) else {
+                self.spoiled = true;
+                return;
+            };
+            *slot = byte;
+            self.len += 1;
         }
     }
 
@@ -166,11 +194,12 @@ impl<'a> Cursor<'a> {
         Cursor { buf, len: 0 }
     }
 
+    #[inline(never)]
     pub(crate) fn put(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
-        let end = self.len.checked_add(bytes.len()).ok_or(EncodeError::BufferTooSmall)?;
-        let slot = self.buf.get_mut(self.len..end).ok_or(EncodeError::BufferTooSmall)?;
-        slot.copy_from_slice(bytes);
-        self.len = end;
+        for &byte in bytes {
+            *self.buf.get_mut(self.len).ok_or(EncodeError::BufferTooSmall)? = byte;
+            self.len += 1;
+        }
         Ok(())
     }
 
@@ -190,10 +219,10 @@ mod tests {
     #[test]
     fn word_tests_agree_with_byte_tests() {
         for byte in 0..=255u8 {
-            for position in 0..8 {
-                let mut bytes = *b"abcdefgh";
+            for position in 0..word::LEN {
+                let mut bytes = [b'a'; word::LEN];
                 bytes[position] = byte;
-                let w = u64::from_le_bytes(bytes);
+                let w = usize::from_le_bytes(bytes);
                 assert_eq!(word::has_non_ascii(w), bytes.iter().any(|&b| b >= 0x80));
                 assert_eq!(word::has(w, b'"'), bytes.contains(&b'"'));
                 if !word::has_non_ascii(w) {

@@ -1,7 +1,7 @@
 //! XML character classes (XML 1.0 fifth edition) and reference decoding.
 
 use crate::error::{DecodeError, DecodeErrorKind as Kind};
-use crate::text::{utf8_char, word, word_at};
+use crate::text::{utf8_char, word};
 
 /// Checks that the body is UTF-8 and that every character is an XML `Char`: no C0 control
 /// other than tab, line feed and carriage return, no U+FFFE or U+FFFF. One pass; the first
@@ -9,10 +9,10 @@ use crate::text::{utf8_char, word, word_at};
 pub(super) fn check_chars(bytes: &[u8]) -> Result<(), DecodeError> {
     let mut at = 0;
     while let Some(&b) = bytes.get(at) {
-        if let Some(word) = word_at(bytes, at)
+        if let Some(word) = word::at(bytes, at)
             && is_printable_ascii(word)
         {
-            at += 8;
+            at += word::LEN;
             continue;
         }
         if (0x20..0x80).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r') {
@@ -31,8 +31,8 @@ pub(super) fn check_chars(bytes: &[u8]) -> Result<(), DecodeError> {
     Ok(())
 }
 
-/// Whether all eight bytes of a word are in 0x20..0x80 (ASCII, no control character).
-fn is_printable_ascii(word: u64) -> bool {
+/// Whether all bytes of a word are in 0x20..0x80 (ASCII, no control character).
+fn is_printable_ascii(word: usize) -> bool {
     !word::has_non_ascii(word) && !word::has_below(word, 0x20)
 }
 
@@ -238,9 +238,10 @@ mod tests {
                 assert_eq!(fast, check_chars_slowly(&body), "byte {byte:#04x} at {position}");
             }
         }
-        assert!(is_printable_ascii(u64::from_le_bytes(*b" ~AZaz09")));
-        assert!(!is_printable_ascii(u64::from_le_bytes(*b"abc\ndefg")));
-        assert!(is_printable_ascii(u64::from_le_bytes(*b"abcdefg\x7f")), "DEL is an XML character");
-        assert!(!is_printable_ascii(u64::from_le_bytes(*b"abcdefg\x80")));
+        let word = |bytes: &[u8]| word::at(bytes, 0).unwrap();
+        assert!(is_printable_ascii(word(b" ~AZaz09")));
+        assert!(!is_printable_ascii(word(b"ab\ndefgh")));
+        assert!(is_printable_ascii(word(&b"abcdefg\x7f"[8 - word::LEN..])), "DEL is an XML character");
+        assert!(!is_printable_ascii(word(&b"abcdefg\x80"[8 - word::LEN..])));
     }
 }

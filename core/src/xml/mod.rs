@@ -15,7 +15,7 @@ use self::chars::{AttributeBytes, check_chars};
 use self::reader::{QName, Reader, Span, Value};
 use crate::error::{DecodeError, DecodeErrorKind as Kind, EncodeError, Property};
 use crate::report::{Report, Slots};
-use crate::text::{Capture, Cursor, bom_len};
+use crate::text::{Capture, Cursor, bom_len, same_bytes};
 use crate::{MAX_ATTRIBUTES, MAX_DEPTH, MAX_NAMESPACES};
 
 /// The UCWA namespace of `<input>`, `<property>` and `<reason>`.
@@ -314,11 +314,11 @@ impl Document<'_> {
             if self
                 .attributes(attributes_at)
                 .take(count)
-                .any(|(_, earlier)| self.reader.slice(earlier.name.full) == name_bytes)
+                .any(|(_, earlier)| same_bytes(self.reader.slice(earlier.name.full), name_bytes))
             {
                 return Err(DecodeError::new(Kind::DuplicateAttribute, attribute_at));
             }
-            any_prefixed |= name.prefix.is_some_and(|prefix| self.reader.slice(prefix) != b"xmlns");
+            any_prefixed |= name.prefix.is_some_and(|prefix| !same_bytes(self.reader.slice(prefix), b"xmlns"));
             self.declare(attribute_at, attribute, value.literal)?;
             count += 1;
         };
@@ -358,14 +358,14 @@ impl Document<'_> {
     /// local name under different prefixes.
     fn check_prefixed_attributes(&self, attributes_at: usize) -> Result<(), DecodeError> {
         let r = &self.reader;
-        let is_prefixed = |name: &QName| name.prefix.is_some_and(|prefix| r.slice(prefix) != b"xmlns");
+        let is_prefixed = |name: &QName| name.prefix.is_some_and(|prefix| !same_bytes(r.slice(prefix), b"xmlns"));
         for (at, attribute) in self.attributes(attributes_at).filter(|(_, a)| is_prefixed(&a.name)) {
             let name = attribute.name;
             let namespace = self.resolve(name.prefix, false)?;
             for (_, earlier) in self.attributes(attributes_at).take_while(|(earlier, _)| *earlier < at) {
                 let other = earlier.name;
                 if is_prefixed(&other)
-                    && r.slice(other.local) == r.slice(name.local)
+                    && same_bytes(r.slice(other.local), r.slice(name.local))
                     && self.same_namespace(namespace, self.resolve(other.prefix, false)?)?
                 {
                     return Err(DecodeError::new(Kind::DuplicateAttribute, at));
@@ -379,14 +379,14 @@ impl Document<'_> {
     fn declare(&mut self, at: usize, attribute: Attribute, literal: bool) -> Result<(), DecodeError> {
         let r = &self.reader;
         let prefix = match attribute.name.prefix {
-            None if r.slice(attribute.name.full) == b"xmlns" => None,
-            Some(prefix) if r.slice(prefix) == b"xmlns" => Some(attribute.name.local),
+            None if same_bytes(r.slice(attribute.name.full), b"xmlns") => None,
+            Some(prefix) if same_bytes(r.slice(prefix), b"xmlns") => Some(attribute.name.local),
             _ => return Ok(()),
         };
         let is_empty = attribute.value.start == attribute.value.end;
         let value = Value { span: attribute.value, literal };
-        let declares_xml = prefix.is_some_and(|p| r.slice(p) == b"xml");
-        if prefix.is_some_and(|p| r.slice(p) == b"xmlns")
+        let declares_xml = prefix.is_some_and(|p| same_bytes(r.slice(p), b"xml"));
+        if prefix.is_some_and(|p| same_bytes(r.slice(p), b"xmlns"))
             || self.value_is(value, XMLNS_NAMESPACE)
             || declares_xml != self.value_is(value, XML_NAMESPACE)
             || (prefix.is_some() && is_empty)
@@ -411,11 +411,11 @@ impl Document<'_> {
             return Ok(default.filter(|b| !b.is_empty).map_or(Namespace::None, declared));
         };
         let name = r.slice(prefix);
-        if name == b"xml" {
+        if same_bytes(name, b"xml") {
             return Ok(Namespace::Xml);
         }
         for binding in self.bindings.innermost_first().filter(|b| !b.is_default) {
-            if r.slice(self.name_at(binding.at)?.local) == name && name != b"xmlns" {
+            if same_bytes(r.slice(self.name_at(binding.at)?.local), name) && !same_bytes(name, b"xmlns") {
                 return Ok(declared(binding));
             }
         }
@@ -435,7 +435,7 @@ impl Document<'_> {
     /// Whether an attribute value, decoded and normalized, is `expected`.
     fn value_is(&self, value: Value, expected: &[u8]) -> bool {
         if value.literal {
-            self.reader.slice(value.span) == expected
+            same_bytes(self.reader.slice(value.span), expected)
         } else {
             self.value_bytes(value.span).eq(expected.iter().copied())
         }
@@ -483,11 +483,11 @@ impl Document<'_> {
         match self.open.len() {
             0 if !matches!(local, b"input" | b"resource") => Err(DecodeError::new(Kind::WrongRoot, at)),
             0 if !is_ucwa => Err(DecodeError::new(Kind::WrongNamespace, at)),
-            1 if is_ucwa && local == b"property" => {
+            1 if is_ucwa && same_bytes(local, b"property") => {
                 let name_value = self
                     .attributes(attributes_at)
                     .map(|(_, attribute)| attribute)
-                    .find(|a| a.name.prefix.is_none() && r.slice(a.name.full) == b"name");
+                    .find(|a| a.name.prefix.is_none() && same_bytes(r.slice(a.name.full), b"name"));
                 let Some(name_value) = name_value else { return Ok(()) };
                 let names = [Property::ErrorCode, Property::ErrorSubcode];
                 let named = names
@@ -524,18 +524,20 @@ impl Document<'_> {
             return Err(DecodeError::new(Kind::MismatchedTag, at));
         };
         let start_name = Reader { text: r.text, pos: name_at }.name()?;
-        if r.slice(start_name) != r.slice(name) {
+        if !same_bytes(r.slice(start_name), r.slice(name)) {
             return Err(DecodeError::new(Kind::MismatchedTag, at));
         }
         self.bindings.close(self.open.len());
         if self.open.len() == 1
-            && let Some(value) = self.property.take()
+            && let Some(value) = &self.property
         {
+            // Read in place, then dropped: moving the value out would copy its capture.
             if value.has_child_element {
                 self.slots.reject(value.property, Kind::NotAString, value.at);
             } else if !value.text.is_empty() {
                 self.slots.set(value.property, value.text.value(), value.at);
             }
+            self.property = None;
         }
         Ok(())
     }

@@ -4,7 +4,7 @@
 
 use super::chars::{class, is, is_name_char, is_name_start, is_space, reference};
 use crate::error::{DecodeError, DecodeErrorKind as Kind};
-use crate::text::{Capture, utf8_char};
+use crate::text::{Capture, same_bytes, starts_with, utf8_char};
 
 /// The character that `bytes` start with.
 fn first_char(bytes: &[u8]) -> Option<char> {
@@ -54,7 +54,7 @@ impl<'a> Reader<'a> {
     }
 
     pub(super) fn starts_with(&self, pattern: &[u8]) -> bool {
-        self.bytes().get(self.pos..).is_some_and(|rest| rest.starts_with(pattern))
+        self.bytes().get(self.pos..).is_some_and(|rest| starts_with(rest, pattern))
     }
 
     pub(super) fn error(&self, kind: Kind) -> DecodeError {
@@ -219,7 +219,7 @@ impl<'a> Reader<'a> {
     /// Moves past the next `terminator`; an end of input first is an error.
     fn skip_past(&mut self, terminator: &[u8]) -> Result<usize, DecodeError> {
         let rest = self.bytes().get(self.pos..).unwrap_or_default();
-        match rest.windows(terminator.len()).position(|w| w == terminator) {
+        match rest.windows(terminator.len()).position(|w| same_bytes(w, terminator)) {
             Some(i) => {
                 let found = self.pos + i;
                 self.pos = found + terminator.len();
