@@ -33,9 +33,11 @@ pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
         bindings: Bindings::default(),
         property: None,
     };
-    document.prolog()?;
-    document.root_and_content()?;
-    document.epilog()?;
+    let r = &document.reader;
+    if r.starts_with(b"<?xml") && r.bytes().get(r.pos + 5).is_some_and(|&b| chars::is_space(b)) {
+        document.xml_declaration()?;
+    }
+    document.body()?;
     document.slots.finish()
 }
 
@@ -158,122 +160,98 @@ struct Document<'a> {
 }
 
 impl Document<'_> {
-    /// The optional XML declaration, then comments, processing instructions and white space.
-    fn prolog(&mut self) -> Result<(), DecodeError> {
-        let r = &mut self.reader;
-        if r.starts_with(b"<?xml") && r.bytes().get(r.pos + 5).is_some_and(|&b| chars::is_space(b)) {
-            self.xml_declaration()?;
-        }
-        let r = &mut self.reader;
+    /// The whole document after the optional XML declaration: the root element and its
+    /// content, with comments, processing instructions and white space around it. One loop
+    /// for all three places, without recursion; `self.open` tells where the cursor is.
+    fn body(&mut self) -> Result<(), DecodeError> {
+        let mut root_done = false;
         let mut seen_markup = false;
         loop {
-            r.skip_space();
-            if r.peek().is_none() {
-                return Err(r.error(if seen_markup { Kind::UnexpectedEnd } else { Kind::Empty }));
-            }
-            seen_markup = true;
-            if r.starts_with(b"<!--") {
-                r.comment()?;
-            } else if r.starts_with(b"<?") {
-                r.processing_instruction()?;
-            } else if r.starts_with(b"<!DOCTYPE") {
-                return Err(r.error(Kind::Doctype));
-            } else if r.starts_with(b"<!") {
-                return Err(r.error(Kind::MalformedMarkup));
-            } else if r.starts_with(b"<") {
-                return Ok(());
-            } else {
-                return Err(r.error(Kind::MisplacedText));
-            }
-        }
-    }
-
-    /// `<?xml version="1.x" encoding="utf-8" standalone="yes"?>`: only UTF-8 is accepted.
-    fn xml_declaration(&mut self) -> Result<(), DecodeError> {
-        let r = &mut self.reader;
-        let bad = Kind::InvalidXmlDeclaration;
-        r.pos += b"<?xml".len();
-        r.skip_space();
-        r.expect(b"version", bad)?;
-        r.equals()?;
-        let version = r.attribute_value()?;
-        let version = r.slice(version.span);
-        let minor = version.strip_prefix(b"1.").unwrap_or_default();
-        if minor.is_empty() || !minor.iter().all(u8::is_ascii_digit) {
-            return Err(r.error(bad));
-        }
-        let mut spaced = r.skip_space();
-        if spaced && r.starts_with(b"encoding") {
-            r.pos += b"encoding".len();
-            r.equals()?;
-            let at = r.pos;
-            let encoding = r.attribute_value()?;
-            if !r.slice(encoding.span).eq_ignore_ascii_case(b"utf-8") {
-                return Err(DecodeError::new(Kind::UnsupportedEncoding, at));
-            }
-            spaced = r.skip_space();
-        }
-        if spaced && r.starts_with(b"standalone") {
-            r.pos += b"standalone".len();
-            r.equals()?;
-            let standalone = r.attribute_value()?;
-            if !matches!(r.slice(standalone.span), b"yes" | b"no") {
-                return Err(r.error(bad));
-            }
-            r.skip_space();
-        }
-        r.expect(b"?>", bad)
-    }
-
-    /// The root element and everything in it, without recursion.
-    fn root_and_content(&mut self) -> Result<(), DecodeError> {
-        if self.start_tag()? {
-            return Ok(());
-        }
-        while !self.open.is_empty() {
+            let outside = self.open.is_empty();
             let r = &mut self.reader;
+            if outside {
+                r.skip_space();
+            }
+            let Some(next) = r.peek() else {
+                return match (root_done, seen_markup) {
+                    (true, _) => Ok(()),
+                    (false, false) => Err(r.error(Kind::Empty)),
+                    (false, true) => Err(r.error(Kind::UnexpectedEnd)),
+                };
+            };
+            seen_markup = true;
             let sink = match &mut self.property {
                 Some(value) if self.open.len() == 2 => Some(&mut value.text),
                 _ => None,
             };
-            match r.peek() {
-                None => return Err(r.error(Kind::UnexpectedEnd)),
-                Some(b'&') => r.text_reference(sink)?,
-                Some(b'<') => {
-                    if r.starts_with(b"</") {
-                        self.end_tag()?;
-                    } else if r.starts_with(b"<!--") {
-                        r.comment()?;
-                    } else if r.starts_with(b"<![CDATA[") {
-                        r.cdata(sink)?;
-                    } else if r.starts_with(b"<?") {
-                        r.processing_instruction()?;
-                    } else if r.starts_with(b"<!") {
-                        return Err(r.error(Kind::MalformedMarkup));
-                    } else {
-                        self.start_tag()?;
-                    }
-                }
-                Some(_) => r.text(sink)?,
-            }
-        }
-        Ok(())
-    }
-
-    /// After the root: only white space, comments and processing instructions.
-    fn epilog(&mut self) -> Result<(), DecodeError> {
-        let r = &mut self.reader;
-        loop {
-            r.skip_space();
-            if r.peek().is_none() {
-                return Ok(());
-            } else if r.starts_with(b"<!--") {
+            if r.starts_with(b"<!--") {
                 r.comment()?;
             } else if r.starts_with(b"<?") {
                 r.processing_instruction()?;
-            } else {
+            } else if root_done {
                 return Err(r.error(Kind::TrailingContent));
+            } else if outside && r.starts_with(b"<!DOCTYPE") {
+                return Err(r.error(Kind::Doctype));
+            } else if !outside && r.starts_with(b"<![CDATA[") {
+                r.cdata(sink)?;
+            } else if r.starts_with(b"<!") {
+                return Err(r.error(Kind::MalformedMarkup));
+            } else if !outside && r.starts_with(b"</") {
+                self.end_tag()?;
+                root_done = self.open.is_empty();
+            } else if next == b'<' {
+                root_done = self.start_tag()? && outside;
+            } else if outside {
+                return Err(r.error(Kind::MisplacedText));
+            } else if next == b'&' {
+                r.text_reference(sink)?;
+            } else {
+                r.text(sink)?;
             }
+        }
+    }
+
+    /// `<?xml version="1.x" encoding="utf-8" standalone="yes"?>`, at the cursor: the
+    /// pseudo-attributes in this order, `version` required. Only UTF-8 is accepted.
+    fn xml_declaration(&mut self) -> Result<(), DecodeError> {
+        const NAMES: [&[u8]; 3] = [b"version", b"encoding", b"standalone"];
+        let r = &mut self.reader;
+        let bad = Kind::InvalidXmlDeclaration;
+        r.pos += b"<?xml".len();
+        let mut next = 0;
+        loop {
+            let spaced = r.skip_space();
+            if next > 0 && r.starts_with(b"?>") {
+                r.pos += 2;
+                return Ok(());
+            }
+            // The first name this one can be; `version` must come first.
+            let name = NAMES.get(next..).unwrap_or_default().iter().position(|name| r.starts_with(name));
+            let Some(index) = name.map(|skipped| next + skipped).filter(|&index| spaced && (next > 0 || index == 0))
+            else {
+                return Err(r.fail(bad));
+            };
+            r.pos += NAMES.get(index).map_or(0, |name| name.len());
+            r.equals()?;
+            let value_at = r.pos;
+            let value = r.attribute_value()?;
+            let value = r.slice(value.span);
+            let valid = match index {
+                0 => value
+                    .strip_prefix(b"1.")
+                    .is_some_and(|minor| !minor.is_empty() && minor.iter().all(u8::is_ascii_digit)),
+                1 => value.eq_ignore_ascii_case(b"utf-8"),
+                _ => matches!(value, b"yes" | b"no"),
+            };
+            if !valid {
+                // An unsupported encoding at its value, any other bad value after it.
+                return Err(if index == 1 {
+                    DecodeError::new(Kind::UnsupportedEncoding, value_at)
+                } else {
+                    r.error(bad)
+                });
+            }
+            next = index + 1;
         }
     }
 
