@@ -288,20 +288,13 @@ impl Document<'_> {
             if count == MAX_ATTRIBUTES {
                 return Err(DecodeError::new(Kind::TooManyAttributes, attribute_at));
             }
-            let name_bytes = self.reader.slice(name.full);
-            if self
-                .attributes(attributes_at)
-                .take(count)
-                .any(|(_, earlier)| same_bytes(self.reader.slice(earlier.name.full), name_bytes))
-            {
-                return Err(DecodeError::new(Kind::DuplicateAttribute, attribute_at));
-            }
-            any_prefixed |= name.prefix.is_some_and(|prefix| !same_bytes(self.reader.slice(prefix), b"xmlns"));
+            any_prefixed |= self.is_prefixed(&name);
             self.declare(attribute_at, attribute, value.literal)?;
             count += 1;
         };
-        if any_prefixed {
-            self.check_prefixed_attributes(attributes_at)?;
+        // One attribute without a prefix needs no second look.
+        if count > 1 || any_prefixed {
+            self.check_attributes(attributes_at)?;
         }
         let namespace = self.resolve(name.prefix, true)?;
         self.classify(at, name, namespace, attributes_at, empty)?;
@@ -332,20 +325,29 @@ impl Document<'_> {
         Attributes { reader: Reader { text: self.reader.text, pos: from } }
     }
 
-    /// Refuses undeclared attribute prefixes, and two attributes with the same namespace and
-    /// local name under different prefixes.
-    fn check_prefixed_attributes(&self, attributes_at: usize) -> Result<(), DecodeError> {
+    /// Whether an attribute name has a namespace prefix (`xmlns:` declares one instead).
+    fn is_prefixed(&self, name: &QName) -> bool {
+        name.prefix.is_some_and(|prefix| !same_bytes(self.reader.slice(prefix), b"xmlns"))
+    }
+
+    /// Refuses, in the order of the tag, an attribute whose prefix is undeclared, and one
+    /// that repeats an earlier one: by name, or by namespace and local name.
+    fn check_attributes(&self, attributes_at: usize) -> Result<(), DecodeError> {
         let r = &self.reader;
-        let is_prefixed = |name: &QName| name.prefix.is_some_and(|prefix| !same_bytes(r.slice(prefix), b"xmlns"));
-        for (at, attribute) in self.attributes(attributes_at).filter(|(_, a)| is_prefixed(&a.name)) {
+        for (at, attribute) in self.attributes(attributes_at) {
             let name = attribute.name;
-            let namespace = self.resolve(name.prefix, false)?;
+            let namespace = if self.is_prefixed(&name) { Some(self.resolve(name.prefix, false)?) } else { None };
             for (_, earlier) in self.attributes(attributes_at).take_while(|(earlier, _)| *earlier < at) {
                 let other = earlier.name;
-                if is_prefixed(&other)
-                    && same_bytes(r.slice(other.local), r.slice(name.local))
-                    && self.same_namespace(namespace, self.resolve(other.prefix, false)?)?
-                {
+                let duplicate = same_bytes(r.slice(other.full), r.slice(name.full))
+                    || match namespace {
+                        Some(namespace) if self.is_prefixed(&other) => {
+                            same_bytes(r.slice(other.local), r.slice(name.local))
+                                && self.same_namespace(namespace, self.resolve(other.prefix, false)?)?
+                        }
+                        _ => false,
+                    };
+                if duplicate {
                     return Err(DecodeError::new(Kind::DuplicateAttribute, at));
                 }
             }
@@ -404,12 +406,6 @@ impl Document<'_> {
         AttributeBytes::new(self.reader.bytes(), value.start, value.end)
     }
 
-    /// A value read again: whether it is literal is found by looking.
-    fn value_at(&self, span: Span) -> Value {
-        let literal = !self.reader.slice(span).iter().any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'));
-        Value { span, literal }
-    }
-
     /// Whether an attribute value, decoded and normalized, is `expected`.
     fn value_is(&self, value: Value, expected: &[u8]) -> bool {
         if value.literal {
@@ -420,27 +416,21 @@ impl Document<'_> {
     }
 
     /// Whether an attribute value, decoded and normalized, is `expected` ignoring ASCII case.
-    fn value_is_ignore_case(&self, value: Value, expected: &str) -> bool {
-        if value.literal {
-            return self.reader.slice(value.span).eq_ignore_ascii_case(expected.as_bytes());
-        }
+    fn value_is_ignore_case(&self, value: Span, expected: &str) -> bool {
         let expected = expected.bytes().map(|b| b.to_ascii_lowercase());
-        self.value_bytes(value.span).map(|b| b.to_ascii_lowercase()).eq(expected)
+        self.value_bytes(value).map(|b| b.to_ascii_lowercase()).eq(expected)
     }
 
-    /// The URI of a namespace, as a decoded value or a constant.
+    /// Whether two namespaces of prefixed attributes are the same. A declared namespace is
+    /// never the XML namespace (`declare` binds that one to no prefix but `xml`), so only two
+    /// declared ones need their URIs compared.
     fn same_namespace(&self, a: Namespace, b: Namespace) -> Result<bool, DecodeError> {
-        let uri = |namespace| match namespace {
-            Namespace::Declared { at, .. } => self.attribute_at(at).map(|a| Some(Ok(a.value))),
-            Namespace::Xml => Ok(Some(Err(XML_NAMESPACE))),
-            Namespace::None => Ok(None),
-        };
-        Ok(match (uri(a)?, uri(b)?) {
-            (Some(Ok(a)), Some(Ok(b))) => self.value_bytes(a).eq(self.value_bytes(b)),
-            (Some(Ok(value)), Some(Err(constant))) | (Some(Err(constant)), Some(Ok(value))) => {
-                self.value_is(self.value_at(value), constant)
+        Ok(match (a, b) {
+            (Namespace::Declared { at: a, .. }, Namespace::Declared { at: b, .. }) => {
+                a == b
+                    || self.value_bytes(self.attribute_at(a)?.value).eq(self.value_bytes(self.attribute_at(b)?.value))
             }
-            (Some(Err(_)), Some(Err(_))) => true,
+            (Namespace::Xml, Namespace::Xml) => true,
             _ => false,
         })
     }
@@ -468,9 +458,8 @@ impl Document<'_> {
                     .find(|a| a.name.prefix.is_none() && same_bytes(r.slice(a.name.full), b"name"));
                 let Some(name_value) = name_value else { return Ok(()) };
                 let names = [Property::ErrorCode, Property::ErrorSubcode];
-                let named = names
-                    .into_iter()
-                    .find(|property| self.value_is_ignore_case(self.value_at(name_value.value), property.name()));
+                let named =
+                    names.into_iter().find(|property| self.value_is_ignore_case(name_value.value, property.name()));
                 if let Some(property) = named {
                     self.slots.mark_given(property, at);
                     if !empty {
