@@ -32,6 +32,7 @@ pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
         open: Vec::new(),
         bindings: Bindings::default(),
         property: None,
+        text: Capture::trimmed(),
     };
     let r = &document.reader;
     if r.starts_with(b"<?xml") && r.bytes().get(r.pos + 5).is_some_and(|&b| chars::is_space(b)) {
@@ -116,11 +117,10 @@ enum Namespace {
     },
 }
 
-/// The `<property>` element whose text is being read.
+/// The `<property>` element whose text is being read (into `Document::text`).
 struct PropertyValue {
     property: Property,
     at: usize,
-    text: Capture,
     has_child_element: bool,
 }
 
@@ -157,6 +157,8 @@ struct Document<'a> {
     open: OpenElements,
     bindings: Bindings,
     property: Option<PropertyValue>,
+    /// The text of the property being read, trimmed.
+    text: Capture,
 }
 
 impl Document<'_> {
@@ -180,8 +182,8 @@ impl Document<'_> {
                 };
             };
             seen_markup = true;
-            let sink = match &mut self.property {
-                Some(value) if self.open.len() == 2 => Some(&mut value.text),
+            let sink = match self.property {
+                Some(_) if self.open.len() == 2 => Some(&mut self.text),
                 _ => None,
             };
             if r.starts_with(b"<!--") {
@@ -266,6 +268,8 @@ impl Document<'_> {
         let attributes_at = self.reader.pos;
         let mut count = 0;
         let mut any_prefixed = false;
+        // The value of the unprefixed `name` attribute, which names a property.
+        let mut name_value = None;
         let empty = loop {
             let r = &mut self.reader;
             let spaced = r.skip_space();
@@ -289,6 +293,9 @@ impl Document<'_> {
                 return Err(DecodeError::new(Kind::TooManyAttributes, attribute_at));
             }
             any_prefixed |= self.is_prefixed(&name);
+            if name.prefix.is_none() && same_bytes(self.reader.slice(name.full), b"name") {
+                name_value = Some(value.span);
+            }
             self.declare(attribute_at, attribute, value.literal)?;
             count += 1;
         };
@@ -297,7 +304,7 @@ impl Document<'_> {
             self.check_attributes(attributes_at)?;
         }
         let namespace = self.resolve(name.prefix, true)?;
-        self.classify(at, name, namespace, attributes_at, empty)?;
+        self.classify(at, name, namespace, name_value, empty)?;
         if empty {
             self.bindings.close(self.open.len());
         } else if self.open.push(name.full.start).is_err() {
@@ -442,7 +449,7 @@ impl Document<'_> {
         at: usize,
         name: QName,
         namespace: Namespace,
-        attributes_at: usize,
+        name_value: Option<Span>,
         empty: bool,
     ) -> Result<(), DecodeError> {
         let r = &self.reader;
@@ -452,19 +459,14 @@ impl Document<'_> {
             0 if !matches!(local, b"input" | b"resource") => Err(DecodeError::new(Kind::WrongRoot, at)),
             0 if !is_ucwa => Err(DecodeError::new(Kind::WrongNamespace, at)),
             1 if is_ucwa && same_bytes(local, b"property") => {
-                let name_value = self
-                    .attributes(attributes_at)
-                    .map(|(_, attribute)| attribute)
-                    .find(|a| a.name.prefix.is_none() && same_bytes(r.slice(a.name.full), b"name"));
                 let Some(name_value) = name_value else { return Ok(()) };
                 let names = [Property::ErrorCode, Property::ErrorSubcode];
-                let named =
-                    names.into_iter().find(|property| self.value_is_ignore_case(name_value.value, property.name()));
+                let named = names.into_iter().find(|property| self.value_is_ignore_case(name_value, property.name()));
                 if let Some(property) = named {
                     self.slots.mark_given(property, at);
                     if !empty {
-                        self.property =
-                            Some(PropertyValue { property, at, text: Capture::trimmed(), has_child_element: false });
+                        self.text.restart();
+                        self.property = Some(PropertyValue { property, at, has_child_element: false });
                     }
                 }
                 Ok(())
@@ -501,8 +503,8 @@ impl Document<'_> {
             // Read in place, then dropped: moving the value out would copy its capture.
             if value.has_child_element {
                 self.slots.reject(value.property, Kind::NotAString, value.at);
-            } else if !value.text.is_empty() {
-                self.slots.set(value.property, value.text.value(), value.at);
+            } else if !self.text.is_empty() {
+                self.slots.set(value.property, self.text.value(), value.at);
             }
             self.property = None;
         }
