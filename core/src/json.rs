@@ -13,9 +13,10 @@
 //! `serde::Serialize` with the same output, for reports embedded in larger documents.
 
 use crate::MAX_DEPTH;
-use crate::error::{DecodeError, DecodeErrorKind as Kind, EncodeError, Property};
+use crate::error::{DecodeError, DecodeErrorKind as Kind, Property};
+use crate::frame::Frame;
 use crate::report::{Report, Slots};
-use crate::text::{Capture, Cursor, bom_len, check_utf8, word};
+use crate::text::{Capture, bom_len, check_utf8, word};
 
 /// Decodes a JSON body into a report.
 ///
@@ -45,23 +46,16 @@ fn plain_run(bytes: &[u8]) -> usize {
     run + rest.iter().position(|&b| ends_plain_run(b)).unwrap_or(rest.len())
 }
 
-/// Encodes a report as compact JSON; absent properties are left out.
-pub(crate) fn encode(report: &Report, out: &mut [u8]) -> Result<usize, EncodeError> {
-    let mut cursor = Cursor::new(out);
-    cursor.put_str("{")?;
-    if let Some(code) = report.error_code {
-        cursor.put_str(r#""errorCode":""#)?;
-        cursor.put_str(code.as_str())?;
-        cursor.put_str("\"")?;
-    }
-    if let Some(subcode) = report.error_subcode {
-        cursor.put_str(if report.error_code.is_some() { r#","errorSubcode":""# } else { r#""errorSubcode":""# })?;
-        cursor.put_str(subcode.as_str())?;
-        cursor.put_str("\"")?;
-    }
-    cursor.put_str("}")?;
-    Ok(cursor.len())
-}
+/// The compact JSON encoding: an object with a member per value.
+pub(crate) const FRAME: Frame = Frame {
+    start: "{",
+    code_start: r#""errorCode":""#,
+    code_end: "\"",
+    subcode_start: r#""errorSubcode":""#,
+    subcode_after_code: r#","errorSubcode":""#,
+    subcode_end: "\"",
+    end: "}",
+};
 
 /// What a value is about to be read into.
 #[derive(Clone, Copy)]

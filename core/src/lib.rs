@@ -25,6 +25,7 @@
 mod code;
 mod error;
 mod fault;
+mod frame;
 mod json;
 mod media;
 mod report;

@@ -24,18 +24,15 @@ pub struct Report {
     pub error_subcode: Option<ErrorSubcode>,
 }
 
-/// Fixed text of the compact JSON encoding, around the two values.
-const JSON_FRAME_LEN: usize = r#"{"errorCode":"","errorSubcode":""}"#.len();
-
 impl Report {
     /// A report with neither property.
     pub const EMPTY: Report = Report { error_code: None, error_subcode: None };
 
     /// The longest output of [`Report::to_json`]: a buffer this long always fits.
-    pub const JSON_MAX_LEN: usize = JSON_FRAME_LEN + ErrorCode::MAX_NAME_LEN + ErrorSubcode::MAX_NAME_LEN;
+    pub const JSON_MAX_LEN: usize = json::FRAME.len() + ErrorCode::MAX_NAME_LEN + ErrorSubcode::MAX_NAME_LEN;
 
     /// The longest output of [`Report::to_xml`]: a buffer this long always fits.
-    pub const XML_MAX_LEN: usize = xml::ENCODED_FRAME_LEN + ErrorCode::MAX_NAME_LEN + ErrorSubcode::MAX_NAME_LEN;
+    pub const XML_MAX_LEN: usize = xml::FRAME.len() + ErrorCode::MAX_NAME_LEN + ErrorSubcode::MAX_NAME_LEN;
 
     /// A report with both properties set.
     pub const fn new(error_code: ErrorCode, error_subcode: ErrorSubcode) -> Self {
@@ -71,12 +68,12 @@ impl Report {
     /// # Ok::<(), mediadiag::EncodeError>(())
     /// ```
     pub fn to_json(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
-        json::encode(self, out)
+        json::FRAME.encode(self, out)
     }
 
     /// Writes the report as a UCWA `<input>` document into `out`, returning the length written.
     pub fn to_xml(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
-        xml::encode(self, out)
+        xml::FRAME.encode(self, out)
     }
 
     /// Writes the report in the given encoding.

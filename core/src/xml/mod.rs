@@ -13,9 +13,10 @@ use heapless::Vec;
 
 use self::chars::{AttributeBytes, check_chars};
 use self::reader::{QName, Reader, Span, Value};
-use crate::error::{DecodeError, DecodeErrorKind as Kind, EncodeError, Property};
+use crate::error::{DecodeError, DecodeErrorKind as Kind, Property};
+use crate::frame::Frame;
 use crate::report::{Report, Slots};
-use crate::text::{Capture, Cursor, bom_len, same_bytes};
+use crate::text::{Capture, bom_len, same_bytes};
 use crate::{MAX_ATTRIBUTES, MAX_DEPTH, MAX_NAMESPACES};
 
 /// The UCWA namespace of `<input>`, `<property>` and `<reason>`.
@@ -512,36 +513,16 @@ impl Document<'_> {
     }
 }
 
-const DECLARATION: &str = r#"<?xml version="1.0" encoding="utf-8"?>"#;
-const INPUT_START: &str = r#"<input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">"#;
-const INPUT_END: &str = "</input>";
-const CODE_START: &str = r#"<property name="errorCode">"#;
-const SUBCODE_START: &str = r#"<property name="errorSubcode">"#;
-const PROPERTY_END: &str = "</property>";
-
-/// Fixed text of the XML encoding around the two values.
-pub(crate) const ENCODED_FRAME_LEN: usize = DECLARATION.len()
-    + INPUT_START.len()
-    + CODE_START.len()
-    + SUBCODE_START.len()
-    + 2 * PROPERTY_END.len()
-    + INPUT_END.len();
-
-/// Encodes a report as a UCWA `<input>` document; absent properties are left out.
-pub(crate) fn encode(report: &Report, out: &mut [u8]) -> Result<usize, EncodeError> {
-    let mut cursor = Cursor::new(out);
-    cursor.put_str(DECLARATION)?;
-    cursor.put_str(INPUT_START)?;
-    if let Some(code) = report.error_code {
-        cursor.put_str(CODE_START)?;
-        cursor.put_str(code.as_str())?;
-        cursor.put_str(PROPERTY_END)?;
-    }
-    if let Some(subcode) = report.error_subcode {
-        cursor.put_str(SUBCODE_START)?;
-        cursor.put_str(subcode.as_str())?;
-        cursor.put_str(PROPERTY_END)?;
-    }
-    cursor.put_str(INPUT_END)?;
-    Ok(cursor.len())
-}
+/// The XML encoding: a UCWA `<input>` document with a `<property>` per value.
+pub(crate) const FRAME: Frame = Frame {
+    start: concat!(
+        r#"<?xml version="1.0" encoding="utf-8"?>"#,
+        r#"<input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">"#
+    ),
+    code_start: r#"<property name="errorCode">"#,
+    code_end: "</property>",
+    subcode_start: r#"<property name="errorSubcode">"#,
+    subcode_after_code: r#"<property name="errorSubcode">"#,
+    subcode_end: "</property>",
+    end: "</input>",
+};
