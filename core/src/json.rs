@@ -23,9 +23,14 @@ use crate::text::{Capture, bom_len, check_utf8, word};
 /// UTF-8 is checked where non-ASCII bytes can be valid, inside strings; anywhere else a
 /// non-ASCII byte is a syntax error already.
 pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
-    let mut parser = Parser { bytes: input, pos: bom_len(input) };
-    parser.document()
+    let mut parser = Parser { bytes: input, pos: bom_len(input), error: DecodeError::new(Kind::Empty, 0) };
+    parser.document().map_err(|Stop| parser.error)
 }
+
+/// Stopped by an error, which the parser holds: results stay one register wide.
+struct Stop;
+
+type Step<T> = Result<T, Stop>;
 
 /// Whether a byte ends a run of plain string content: quote, backslash, control, non-ASCII.
 fn ends_plain_run(b: u8) -> bool {
@@ -69,6 +74,8 @@ enum Slot {
 struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
+    /// Why the parse stopped, once it has.
+    error: DecodeError,
 }
 
 /// The nesting of open containers: depth and a bit per level (bit `depth - 1`, set for arrays).
@@ -80,9 +87,10 @@ struct Nesting {
 const _: () = assert!(MAX_DEPTH <= u32::BITS as usize);
 
 impl Nesting {
-    fn push(&mut self, is_array: bool, offset: usize) -> Result<(), DecodeError> {
+    /// Opens a container; false when that would be too deep.
+    fn push(&mut self, is_array: bool) -> bool {
         if self.depth as usize >= MAX_DEPTH {
-            return Err(DecodeError::new(Kind::TooDeep, offset));
+            return false;
         }
         let bit = 1 << self.depth;
         self.depth += 1;
@@ -91,7 +99,7 @@ impl Nesting {
         } else {
             self.arrays &= !bit
         }
-        Ok(())
+        true
     }
 
     /// Whether the innermost open container is an array.
@@ -111,30 +119,37 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn error(&self, kind: Kind) -> DecodeError {
-        DecodeError::new(kind, self.pos)
+    /// Stops with an error at `at`.
+    fn fail_at(&mut self, kind: Kind, at: usize) -> Stop {
+        self.error = DecodeError::new(kind, at);
+        Stop
     }
 
-    /// The error for the byte at the cursor: unexpected, or the end of input.
-    fn unexpected(&self) -> DecodeError {
+    /// Stops with an error at the cursor.
+    fn fail(&mut self, kind: Kind) -> Stop {
+        self.fail_at(kind, self.pos)
+    }
+
+    /// Stops at the byte at the cursor: unexpected, or the end of input.
+    fn unexpected(&mut self) -> Stop {
         match self.peek() {
-            Some(_) => self.error(Kind::UnexpectedByte),
-            None => self.error(Kind::UnexpectedEnd),
+            Some(_) => self.fail(Kind::UnexpectedByte),
+            None => self.fail(Kind::UnexpectedEnd),
         }
     }
 
-    fn document(&mut self) -> Result<Report, DecodeError> {
+    fn document(&mut self) -> Step<Report> {
         self.skip_whitespace();
         match self.peek() {
-            None => return Err(self.error(Kind::Empty)),
+            None => return Err(self.fail(Kind::Empty)),
             Some(b'{') => self.pos += 1,
-            Some(_) => return Err(self.error(Kind::RootNotObject)),
+            Some(_) => return Err(self.fail(Kind::RootNotObject)),
         }
         let mut slots = Slots::default();
         // Where escaped names and values are unescaped; one for the whole document.
         let mut scratch = Capture::exact();
         let mut nesting = Nesting { depth: 0, arrays: 0 };
-        nesting.push(false, self.pos)?;
+        nesting.push(false);
         // True right after an opening bracket, where the container may close at once.
         let mut fresh = true;
         loop {
@@ -165,9 +180,12 @@ impl<'a> Parser<'a> {
                 if nesting.depth == 0 {
                     self.skip_whitespace();
                     if self.peek().is_some() {
-                        return Err(self.error(Kind::TrailingContent));
+                        return Err(self.fail(Kind::TrailingContent));
                     }
-                    return slots.finish();
+                    return slots.finish().map_err(|error| {
+                        self.error = error;
+                        Stop
+                    });
                 }
                 self.skip_whitespace();
                 let closer = if nesting.in_array() { b']' } else { b'}' };
@@ -188,7 +206,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads a member name; at the root, tells which property it names.
-    fn member_name(&mut self, depth: u32, slots: &mut Slots, scratch: &mut Capture) -> Result<Slot, DecodeError> {
+    fn member_name(&mut self, depth: u32, slots: &mut Slots, scratch: &mut Capture) -> Step<Slot> {
         if self.peek() != Some(b'"') {
             return Err(self.unexpected());
         }
@@ -207,16 +225,10 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads one value. Returns true when it opened a container (its members follow).
-    fn value(
-        &mut self,
-        slot: Slot,
-        slots: &mut Slots,
-        nesting: &mut Nesting,
-        scratch: &mut Capture,
-    ) -> Result<bool, DecodeError> {
+    fn value(&mut self, slot: Slot, slots: &mut Slots, nesting: &mut Nesting, scratch: &mut Capture) -> Step<bool> {
         let at = self.pos;
         let Some(first) = self.peek() else {
-            return Err(self.error(Kind::UnexpectedEnd));
+            return Err(self.fail(Kind::UnexpectedEnd));
         };
         if let (Slot::Known(property), b'"') = (slot, first) {
             let text = self.text(scratch)?;
@@ -226,14 +238,16 @@ impl<'a> Parser<'a> {
         match first {
             b'"' => self.string(None)?,
             b'{' | b'[' => {
-                nesting.push(first == b'[', at)?;
+                if !nesting.push(first == b'[') {
+                    return Err(self.fail_at(Kind::TooDeep, at));
+                }
                 self.pos += 1;
             }
             b'n' => self.literal(b"null")?,
             b't' => self.literal(b"true")?,
             b'f' => self.literal(b"false")?,
             b'-' | b'0'..=b'9' => self.number()?,
-            _ => return Err(self.error(Kind::UnexpectedByte)),
+            _ => return Err(self.fail(Kind::UnexpectedByte)),
         }
         if let Slot::Known(property) = slot
             && first != b'n'
@@ -243,7 +257,7 @@ impl<'a> Parser<'a> {
         Ok(matches!(first, b'{' | b'['))
     }
 
-    fn literal(&mut self, word: &[u8]) -> Result<(), DecodeError> {
+    fn literal(&mut self, word: &[u8]) -> Step<()> {
         for &expected in word {
             if self.peek() != Some(expected) {
                 return Err(self.unexpected());
@@ -261,7 +275,7 @@ impl<'a> Parser<'a> {
         self.pos - start
     }
 
-    fn number(&mut self) -> Result<(), DecodeError> {
+    fn number(&mut self) -> Step<()> {
         if self.peek() == Some(b'-') {
             self.pos += 1;
         }
@@ -270,12 +284,12 @@ impl<'a> Parser<'a> {
             Some(b'1'..=b'9') => {
                 self.digits();
             }
-            _ => return Err(self.error(Kind::InvalidNumber)),
+            _ => return Err(self.fail(Kind::InvalidNumber)),
         }
         if self.peek() == Some(b'.') {
             self.pos += 1;
             if self.digits() == 0 {
-                return Err(self.error(Kind::InvalidNumber));
+                return Err(self.fail(Kind::InvalidNumber));
             }
         }
         if let Some(b'e' | b'E') = self.peek() {
@@ -284,7 +298,7 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
             }
             if self.digits() == 0 {
-                return Err(self.error(Kind::InvalidNumber));
+                return Err(self.fail(Kind::InvalidNumber));
             }
         }
         Ok(())
@@ -293,7 +307,7 @@ impl<'a> Parser<'a> {
     /// Reads a string at the cursor (on its opening quote) whose content matters: the input's
     /// own bytes when there is no escape (no copy), else its unescaped copy in `scratch`.
     /// `None` when the content cannot be any known name.
-    fn text<'c>(&mut self, scratch: &'c mut Capture) -> Result<Option<&'c [u8]>, DecodeError>
+    fn text<'c>(&mut self, scratch: &'c mut Capture) -> Step<Option<&'c [u8]>>
     where
         'a: 'c,
     {
@@ -312,13 +326,13 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads a string at the cursor (on its opening quote), unescaping into `out` if given.
-    fn string(&mut self, out: Option<&mut Capture>) -> Result<(), DecodeError> {
+    fn string(&mut self, out: Option<&mut Capture>) -> Step<()> {
         self.pos += 1;
         self.string_rest(out)
     }
 
     /// Reads the rest of a string up to and past its closing quote.
-    fn string_rest(&mut self, mut out: Option<&mut Capture>) -> Result<(), DecodeError> {
+    fn string_rest(&mut self, mut out: Option<&mut Capture>) -> Step<()> {
         loop {
             // The run of plain ASCII up to the next quote, backslash, control or non-ASCII byte.
             let rest = self.bytes.get(self.pos..).unwrap_or_default();
@@ -328,7 +342,7 @@ impl<'a> Parser<'a> {
             }
             self.pos += run;
             match self.peek() {
-                None => return Err(self.error(Kind::UnexpectedEnd)),
+                None => return Err(self.fail(Kind::UnexpectedEnd)),
                 Some(b'"') => {
                     self.pos += 1;
                     return Ok(());
@@ -340,17 +354,17 @@ impl<'a> Parser<'a> {
                     }
                 }
                 Some(0x80..=0xFF) => self.non_ascii(out.as_deref_mut())?,
-                Some(_) => return Err(self.error(Kind::ControlCharacter)),
+                Some(_) => return Err(self.fail(Kind::ControlCharacter)),
             }
         }
     }
 
     /// Validates the non-ASCII run at the cursor as UTF-8 (no enum name contains any).
-    fn non_ascii(&mut self, out: Option<&mut Capture>) -> Result<(), DecodeError> {
+    fn non_ascii(&mut self, out: Option<&mut Capture>) -> Step<()> {
         let rest = self.bytes.get(self.pos..).unwrap_or_default();
         let run = rest.iter().position(|&b| b < 0x80).unwrap_or(rest.len());
         if let Err(invalid_at) = check_utf8(rest.get(..run).unwrap_or_default()) {
-            return Err(DecodeError::new(Kind::InvalidUtf8, self.pos + invalid_at));
+            return Err(self.fail_at(Kind::InvalidUtf8, self.pos + invalid_at));
         }
         if let Some(out) = out {
             out.push_all(rest.get(..run).unwrap_or_default());
@@ -360,11 +374,11 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads an escape sequence at the cursor (on its backslash).
-    fn escape(&mut self) -> Result<char, DecodeError> {
+    fn escape(&mut self) -> Step<char> {
         let at = self.pos;
         self.pos += 1;
         let Some(letter) = self.peek() else {
-            return Err(self.error(Kind::UnexpectedEnd));
+            return Err(self.fail(Kind::UnexpectedEnd));
         };
         self.pos += 1;
         let simple = match letter {
@@ -377,42 +391,42 @@ impl<'a> Parser<'a> {
             b'r' => '\r',
             b't' => '\t',
             b'u' => return self.unicode_escape(at),
-            _ => return Err(DecodeError::new(Kind::InvalidEscape, at)),
+            _ => return Err(self.fail_at(Kind::InvalidEscape, at)),
         };
         Ok(simple)
     }
 
     /// Reads the four hex digits after `\u`, and the low half of a surrogate pair.
-    fn unicode_escape(&mut self, at: usize) -> Result<char, DecodeError> {
+    fn unicode_escape(&mut self, at: usize) -> Step<char> {
         let high = self.hex4(at)?;
         let code = match high {
             0xD800..=0xDBFF => {
                 if self.peek() != Some(b'\\') || self.bytes.get(self.pos + 1) != Some(&b'u') {
-                    return Err(DecodeError::new(Kind::LoneSurrogate, at));
+                    return Err(self.fail_at(Kind::LoneSurrogate, at));
                 }
                 let low_at = self.pos;
                 self.pos += 2;
                 let low = self.hex4(low_at)?;
                 if !(0xDC00..=0xDFFF).contains(&low) {
-                    return Err(DecodeError::new(Kind::LoneSurrogate, at));
+                    return Err(self.fail_at(Kind::LoneSurrogate, at));
                 }
                 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
             }
-            0xDC00..=0xDFFF => return Err(DecodeError::new(Kind::LoneSurrogate, at)),
+            0xDC00..=0xDFFF => return Err(self.fail_at(Kind::LoneSurrogate, at)),
             _ => high,
         };
-        char::from_u32(code).ok_or(DecodeError::new(Kind::InvalidEscape, at))
+        char::from_u32(code).ok_or_else(|| self.fail_at(Kind::InvalidEscape, at))
     }
 
-    fn hex4(&mut self, at: usize) -> Result<u32, DecodeError> {
+    fn hex4(&mut self, at: usize) -> Step<u32> {
         let mut code = 0u32;
         for _ in 0..4 {
             let digit = match self.peek() {
                 Some(b) => (b as char).to_digit(16),
-                None => return Err(self.error(Kind::UnexpectedEnd)),
+                None => return Err(self.fail(Kind::UnexpectedEnd)),
             };
             let Some(digit) = digit else {
-                return Err(DecodeError::new(Kind::InvalidEscape, at));
+                return Err(self.fail_at(Kind::InvalidEscape, at));
             };
             code = code * 16 + digit;
             self.pos += 1;
