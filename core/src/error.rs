@@ -212,6 +212,13 @@ impl fmt::Display for DecodeError {
 
 impl core::error::Error for DecodeError {}
 
+/// A decoder stopped by an error, which the decoder holds (not this value): results
+/// inside the decoders stay one register wide, which keeps the code small in firmware.
+pub(crate) struct Stop;
+
+/// The result of one step of a decoder.
+pub(crate) type Step<T> = Result<T, Stop>;
+
 /// Why encoding failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -13,7 +13,7 @@
 //! `serde::Serialize` with the same output, for reports embedded in larger documents.
 
 use crate::MAX_DEPTH;
-use crate::error::{DecodeError, DecodeErrorKind as Kind, Property};
+use crate::error::{DecodeError, DecodeErrorKind as Kind, Property, Step, Stop};
 use crate::frame::Frame;
 use crate::report::{Report, Slots};
 use crate::text::{Capture, bom_len, check_utf8, word};
@@ -26,11 +26,6 @@ pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
     let mut parser = Parser { bytes: input, pos: bom_len(input), error: DecodeError::new(Kind::Empty, 0) };
     parser.document().map_err(|Stop| parser.error)
 }
-
-/// Stopped by an error, which the parser holds: results stay one register wide.
-struct Stop;
-
-type Step<T> = Result<T, Stop>;
 
 /// Whether a byte ends a run of plain string content: quote, backslash, control, non-ASCII.
 fn ends_plain_run(b: u8) -> bool {

@@ -109,10 +109,10 @@ pub(super) fn is_name_char(c: char) -> bool {
 
 /// Decodes the entity or character reference starting at `at` (on its `&`).
 ///
-/// Returns the character and the offset just past the `;`. Only the five predefined
-/// entities exist: no DTD is ever read, so any other name is refused.
-pub(super) fn reference(bytes: &[u8], at: usize) -> Result<(char, usize), DecodeError> {
-    let invalid = DecodeError::new(Kind::InvalidReference, at);
+/// Returns the character and the offset just past the `;`, or `None` for an invalid
+/// reference. Only the five predefined entities exist: no DTD is ever read, so any other
+/// name is refused.
+pub(super) fn reference(bytes: &[u8], at: usize) -> Option<(char, usize)> {
     let mut pos = at + 1;
     if bytes.get(pos) == Some(&b'#') {
         pos += 1;
@@ -130,17 +130,16 @@ pub(super) fn reference(bytes: &[u8], at: usize) -> Result<(char, usize), Decode
             pos += 1;
         }
         if pos == digits_start || bytes.get(pos) != Some(&b';') || !is_xml_char(value) {
-            return Err(invalid);
+            return None;
         }
-        let c = char::from_u32(value).ok_or(invalid)?;
-        return Ok((c, pos + 1));
+        return Some((char::from_u32(value)?, pos + 1));
     }
     let name_start = pos;
     while let Some(b'a'..=b'z' | b'A'..=b'Z') = bytes.get(pos) {
         pos += 1;
     }
     if bytes.get(pos) != Some(&b';') {
-        return Err(invalid);
+        return None;
     }
     let c = match bytes.get(name_start..pos) {
         Some(b"lt") => '<',
@@ -148,9 +147,9 @@ pub(super) fn reference(bytes: &[u8], at: usize) -> Result<(char, usize), Decode
         Some(b"amp") => '&',
         Some(b"apos") => '\'',
         Some(b"quot") => '"',
-        _ => return Err(invalid),
+        _ => return None,
     };
-    Ok((c, pos + 1))
+    Some((c, pos + 1))
 }
 
 /// The normalized, reference-decoded bytes of an attribute value that was already validated.
@@ -188,7 +187,7 @@ impl Iterator for AttributeBytes<'_> {
         match b {
             b'&' => {
                 // Validated when the tag was read; stop quietly should it fail anyway.
-                let (c, next) = reference(self.bytes, self.pos).ok()?;
+                let (c, next) = reference(self.bytes, self.pos)?;
                 self.pos = next;
                 let len = c.encode_utf8(&mut self.pending).len();
                 self.pending_len = len;

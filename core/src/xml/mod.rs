@@ -13,7 +13,9 @@ use heapless::Vec;
 
 use self::chars::{AttributeBytes, check_chars};
 use self::reader::{QName, Reader, Span, Value};
-use crate::error::{DecodeError, DecodeErrorKind as Kind, Property};
+use core::cell::Cell;
+
+use crate::error::{DecodeError, DecodeErrorKind as Kind, Property, Step};
 use crate::frame::Frame;
 use crate::report::{Report, Slots};
 use crate::text::{Capture, bom_len, same_bytes};
@@ -27,8 +29,10 @@ const XMLNS_NAMESPACE: &[u8] = b"http://www.w3.org/2000/xmlns/";
 /// Decodes an XML body into a report.
 pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
     check_chars(input)?;
+    // Overwritten by the first error; read only when a step stopped.
+    let error = Cell::new(DecodeError::new(Kind::Empty, 0));
     let mut document = Document {
-        reader: Reader { text: input, pos: bom_len(input) },
+        reader: Reader { text: input, pos: bom_len(input), error: &error },
         slots: Slots::default(),
         open: Vec::new(),
         bindings: Bindings::default(),
@@ -36,10 +40,10 @@ pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
         text: Capture::trimmed(),
     };
     let r = &document.reader;
-    if r.starts_with(b"<?xml") && r.bytes().get(r.pos + 5).is_some_and(|&b| chars::is_space(b)) {
-        document.xml_declaration()?;
+    let declared = r.starts_with(b"<?xml") && r.bytes().get(r.pos + 5).is_some_and(|&b| chars::is_space(b));
+    if (declared && document.xml_declaration().is_err()) || document.body().is_err() {
+        return Err(error.get());
     }
-    document.body()?;
     document.slots.finish()
 }
 
@@ -166,7 +170,7 @@ impl Document<'_> {
     /// The whole document after the optional XML declaration: the root element and its
     /// content, with comments, processing instructions and white space around it. One loop
     /// for all three places, without recursion; `self.open` tells where the cursor is.
-    fn body(&mut self) -> Result<(), DecodeError> {
+    fn body(&mut self) -> Step<()> {
         let mut root_done = false;
         let mut seen_markup = false;
         loop {
@@ -178,8 +182,8 @@ impl Document<'_> {
             let Some(next) = r.peek() else {
                 return match (root_done, seen_markup) {
                     (true, _) => Ok(()),
-                    (false, false) => Err(r.error(Kind::Empty)),
-                    (false, true) => Err(r.error(Kind::UnexpectedEnd)),
+                    (false, false) => Err(r.stop(Kind::Empty)),
+                    (false, true) => Err(r.stop(Kind::UnexpectedEnd)),
                 };
             };
             seen_markup = true;
@@ -192,20 +196,20 @@ impl Document<'_> {
             } else if r.starts_with(b"<?") {
                 r.processing_instruction()?;
             } else if root_done {
-                return Err(r.error(Kind::TrailingContent));
+                return Err(r.stop(Kind::TrailingContent));
             } else if outside && r.starts_with(b"<!DOCTYPE") {
-                return Err(r.error(Kind::Doctype));
+                return Err(r.stop(Kind::Doctype));
             } else if !outside && r.starts_with(b"<![CDATA[") {
                 r.cdata(sink)?;
             } else if r.starts_with(b"<!") {
-                return Err(r.error(Kind::MalformedMarkup));
+                return Err(r.stop(Kind::MalformedMarkup));
             } else if !outside && r.starts_with(b"</") {
                 self.end_tag()?;
                 root_done = self.open.is_empty();
             } else if next == b'<' {
                 root_done = self.start_tag()? && outside;
             } else if outside {
-                return Err(r.error(Kind::MisplacedText));
+                return Err(r.stop(Kind::MisplacedText));
             } else if next == b'&' {
                 r.text_reference(sink)?;
             } else {
@@ -216,7 +220,7 @@ impl Document<'_> {
 
     /// `<?xml version="1.x" encoding="utf-8" standalone="yes"?>`, at the cursor: the
     /// pseudo-attributes in this order, `version` required. Only UTF-8 is accepted.
-    fn xml_declaration(&mut self) -> Result<(), DecodeError> {
+    fn xml_declaration(&mut self) -> Step<()> {
         const NAMES: [&[u8]; 3] = [b"version", b"encoding", b"standalone"];
         let r = &mut self.reader;
         let bad = Kind::InvalidXmlDeclaration;
@@ -232,7 +236,7 @@ impl Document<'_> {
             let name = NAMES.get(next..).unwrap_or_default().iter().position(|name| r.starts_with(name));
             let Some(index) = name.map(|skipped| next + skipped).filter(|&index| spaced && (next > 0 || index == 0))
             else {
-                return Err(r.fail(bad));
+                return Err(r.stop_or_end(bad));
             };
             r.pos += NAMES.get(index).map_or(0, |name| name.len());
             r.equals()?;
@@ -248,23 +252,19 @@ impl Document<'_> {
             };
             if !valid {
                 // An unsupported encoding at its value, any other bad value after it.
-                return Err(if index == 1 {
-                    DecodeError::new(Kind::UnsupportedEncoding, value_at)
-                } else {
-                    r.error(bad)
-                });
+                return Err(if index == 1 { r.stop_at(Kind::UnsupportedEncoding, value_at) } else { r.stop(bad) });
             }
             next = index + 1;
         }
     }
 
     /// Reads a start tag at the cursor (on `<`). Returns true if it was an empty-element tag.
-    fn start_tag(&mut self) -> Result<bool, DecodeError> {
+    fn start_tag(&mut self) -> Step<bool> {
         let at = self.reader.pos;
         self.reader.pos += 1;
         let name = self.reader.qname()?;
         if self.open.is_full() {
-            return Err(DecodeError::new(Kind::TooDeep, at));
+            return Err(self.reader.stop_at(Kind::TooDeep, at));
         }
         let attributes_at = self.reader.pos;
         let mut count = 0;
@@ -283,7 +283,7 @@ impl Document<'_> {
                 break true;
             }
             if !spaced {
-                return Err(r.fail(Kind::MalformedMarkup));
+                return Err(r.stop_or_end(Kind::MalformedMarkup));
             }
             let attribute_at = r.pos;
             let name = r.qname()?;
@@ -291,7 +291,7 @@ impl Document<'_> {
             let value = r.attribute_value()?;
             let attribute = Attribute { name, value: value.span };
             if count == MAX_ATTRIBUTES {
-                return Err(DecodeError::new(Kind::TooManyAttributes, attribute_at));
+                return Err(self.reader.stop_at(Kind::TooManyAttributes, attribute_at));
             }
             any_prefixed |= self.is_prefixed(&name);
             if name.prefix.is_none() && same_bytes(self.reader.slice(name.full), b"name") {
@@ -309,19 +309,19 @@ impl Document<'_> {
         if empty {
             self.bindings.close(self.open.len());
         } else if self.open.push(name.full.start).is_err() {
-            return Err(DecodeError::new(Kind::TooDeep, at));
+            return Err(self.reader.stop_at(Kind::TooDeep, at));
         }
         Ok(empty)
     }
 
     /// Reads again the name of an attribute that was validated when its tag was read.
-    fn name_at(&self, at: usize) -> Result<QName, DecodeError> {
-        Reader { text: self.reader.text, pos: at }.qname()
+    fn name_at(&self, at: usize) -> Step<QName> {
+        self.reader.at(at).qname()
     }
 
     /// Reads again an attribute that was validated when its tag was read.
-    fn attribute_at(&self, at: usize) -> Result<Attribute, DecodeError> {
-        let mut r = Reader { text: self.reader.text, pos: at };
+    fn attribute_at(&self, at: usize) -> Step<Attribute> {
+        let mut r = self.reader.at(at);
         let name = r.qname()?;
         r.equals()?;
         Ok(Attribute { name, value: r.attribute_value()?.span })
@@ -330,7 +330,7 @@ impl Document<'_> {
     /// Reads again the attributes of a tag that was validated, from the end of its name:
     /// their offsets and contents, in order. Nothing is stored while a tag is read.
     fn attributes(&self, from: usize) -> Attributes<'_> {
-        Attributes { reader: Reader { text: self.reader.text, pos: from } }
+        Attributes { reader: self.reader.at(from) }
     }
 
     /// Whether an attribute name has a namespace prefix (`xmlns:` declares one instead).
@@ -340,7 +340,7 @@ impl Document<'_> {
 
     /// Refuses, in the order of the tag, an attribute whose prefix is undeclared, and one
     /// that repeats an earlier one: by name, or by namespace and local name.
-    fn check_attributes(&self, attributes_at: usize) -> Result<(), DecodeError> {
+    fn check_attributes(&self, attributes_at: usize) -> Step<()> {
         let r = &self.reader;
         for (at, attribute) in self.attributes(attributes_at) {
             let name = attribute.name;
@@ -356,7 +356,7 @@ impl Document<'_> {
                         _ => false,
                     };
                 if duplicate {
-                    return Err(DecodeError::new(Kind::DuplicateAttribute, at));
+                    return Err(self.reader.stop_at(Kind::DuplicateAttribute, at));
                 }
             }
         }
@@ -364,7 +364,7 @@ impl Document<'_> {
     }
 
     /// Adds the binding an `xmlns` / `xmlns:p` attribute declares, checking the reserved names.
-    fn declare(&mut self, at: usize, attribute: Attribute, literal: bool) -> Result<(), DecodeError> {
+    fn declare(&mut self, at: usize, attribute: Attribute, literal: bool) -> Step<()> {
         let r = &self.reader;
         let prefix = match attribute.name.prefix {
             None if same_bytes(r.slice(attribute.name.full), b"xmlns") => None,
@@ -379,16 +379,16 @@ impl Document<'_> {
             || declares_xml != self.value_is(value, XML_NAMESPACE)
             || (prefix.is_some() && is_empty)
         {
-            return Err(DecodeError::new(Kind::InvalidNamespaceDeclaration, at));
+            return Err(self.reader.stop_at(Kind::InvalidNamespaceDeclaration, at));
         }
         let is_ucwa = self.value_is(value, UCWA_NAMESPACE.as_bytes());
         let depth = self.open.len() as u8;
         let binding = Binding { at, depth, is_default: prefix.is_none(), is_empty, is_ucwa };
-        self.bindings.push(binding).map_err(|_| DecodeError::new(Kind::TooManyNamespaces, at))
+        self.bindings.push(binding).map_err(|()| self.reader.stop_at(Kind::TooManyNamespaces, at))
     }
 
     /// The namespace of a name with this prefix; an unprefixed attribute has none.
-    fn resolve(&self, prefix: Option<Span>, is_element: bool) -> Result<Namespace, DecodeError> {
+    fn resolve(&self, prefix: Option<Span>, is_element: bool) -> Step<Namespace> {
         let r = &self.reader;
         let declared = |b: Binding| Namespace::Declared { at: b.at, is_ucwa: b.is_ucwa };
         let Some(prefix) = prefix else {
@@ -407,7 +407,7 @@ impl Document<'_> {
                 return Ok(declared(binding));
             }
         }
-        Err(DecodeError::new(Kind::UndeclaredPrefix, prefix.start))
+        Err(self.reader.stop_at(Kind::UndeclaredPrefix, prefix.start))
     }
 
     fn value_bytes(&self, value: Span) -> AttributeBytes<'_> {
@@ -432,7 +432,7 @@ impl Document<'_> {
     /// Whether two namespaces of prefixed attributes are the same. A declared namespace is
     /// never the XML namespace (`declare` binds that one to no prefix but `xml`), so only two
     /// declared ones need their URIs compared.
-    fn same_namespace(&self, a: Namespace, b: Namespace) -> Result<bool, DecodeError> {
+    fn same_namespace(&self, a: Namespace, b: Namespace) -> Step<bool> {
         Ok(match (a, b) {
             (Namespace::Declared { at: a, .. }, Namespace::Declared { at: b, .. }) => {
                 a == b
@@ -452,13 +452,13 @@ impl Document<'_> {
         namespace: Namespace,
         name_value: Option<Span>,
         empty: bool,
-    ) -> Result<(), DecodeError> {
+    ) -> Step<()> {
         let r = &self.reader;
         let local = r.slice(name.local);
         let is_ucwa = matches!(namespace, Namespace::Declared { is_ucwa: true, .. });
         match self.open.len() {
-            0 if !matches!(local, b"input" | b"resource") => Err(DecodeError::new(Kind::WrongRoot, at)),
-            0 if !is_ucwa => Err(DecodeError::new(Kind::WrongNamespace, at)),
+            0 if !matches!(local, b"input" | b"resource") => Err(self.reader.stop_at(Kind::WrongRoot, at)),
+            0 if !is_ucwa => Err(self.reader.stop_at(Kind::WrongNamespace, at)),
             1 if is_ucwa && same_bytes(local, b"property") => {
                 let Some(name_value) = name_value else { return Ok(()) };
                 let names = [Property::ErrorCode, Property::ErrorSubcode];
@@ -483,7 +483,7 @@ impl Document<'_> {
     }
 
     /// Reads an end tag at the cursor (on `</`) and closes the innermost element.
-    fn end_tag(&mut self) -> Result<(), DecodeError> {
+    fn end_tag(&mut self) -> Step<()> {
         let r = &mut self.reader;
         let at = r.pos;
         r.pos += 2;
@@ -491,11 +491,11 @@ impl Document<'_> {
         r.skip_space();
         r.expect(b">", Kind::MalformedMarkup)?;
         let Some(name_at) = self.open.pop() else {
-            return Err(DecodeError::new(Kind::MismatchedTag, at));
+            return Err(self.reader.stop_at(Kind::MismatchedTag, at));
         };
-        let start_name = Reader { text: r.text, pos: name_at }.name()?;
+        let start_name = r.at(name_at).name()?;
         if !same_bytes(r.slice(start_name), r.slice(name)) {
-            return Err(DecodeError::new(Kind::MismatchedTag, at));
+            return Err(self.reader.stop_at(Kind::MismatchedTag, at));
         }
         self.bindings.close(self.open.len());
         if self.open.len() == 1

@@ -3,7 +3,9 @@
 //! It never recurses; the document structure is tracked by the caller.
 
 use super::chars::{class, is, is_name_char, is_name_start, is_space, reference};
-use crate::error::{DecodeError, DecodeErrorKind as Kind};
+use core::cell::Cell;
+
+use crate::error::{DecodeError, DecodeErrorKind as Kind, Step, Stop};
 use crate::text::{Capture, same_bytes, starts_with, utf8_char};
 
 /// The character that `bytes` start with.
@@ -38,6 +40,8 @@ pub(super) struct Reader<'a> {
     /// The whole body, known to be UTF-8 made of XML characters.
     pub(super) text: &'a [u8],
     pub(super) pos: usize,
+    /// Where the first error is recorded; shared by the readers of one body.
+    pub(super) error: &'a Cell<DecodeError>,
 }
 
 impl<'a> Reader<'a> {
@@ -57,25 +61,37 @@ impl<'a> Reader<'a> {
         self.bytes().get(self.pos..).is_some_and(|rest| starts_with(rest, pattern))
     }
 
-    pub(super) fn error(&self, kind: Kind) -> DecodeError {
-        DecodeError::new(kind, self.pos)
+    /// Another reader of the same body, at `pos`.
+    pub(super) fn at(&self, pos: usize) -> Reader<'a> {
+        Reader { text: self.text, pos, error: self.error }
     }
 
-    /// The error for the cursor's position: `fallback`, or the end of the input.
-    pub(super) fn fail(&self, fallback: Kind) -> DecodeError {
+    /// Stops with an error at `at`.
+    pub(super) fn stop_at(&self, kind: Kind, at: usize) -> Stop {
+        self.error.set(DecodeError::new(kind, at));
+        Stop
+    }
+
+    /// Stops with an error at the cursor.
+    pub(super) fn stop(&self, kind: Kind) -> Stop {
+        self.stop_at(kind, self.pos)
+    }
+
+    /// Stops at the cursor with `fallback`, or at the end of the input.
+    pub(super) fn stop_or_end(&self, fallback: Kind) -> Stop {
         match self.peek() {
-            Some(_) => self.error(fallback),
-            None => self.error(Kind::UnexpectedEnd),
+            Some(_) => self.stop(fallback),
+            None => self.stop(Kind::UnexpectedEnd),
         }
     }
 
     /// Expects `pattern` at the cursor and steps over it.
-    pub(super) fn expect(&mut self, pattern: &[u8], fallback: Kind) -> Result<(), DecodeError> {
+    pub(super) fn expect(&mut self, pattern: &[u8], fallback: Kind) -> Step<()> {
         if self.starts_with(pattern) {
             self.pos += pattern.len();
             Ok(())
         } else {
-            Err(self.fail(fallback))
+            Err(self.stop_or_end(fallback))
         }
     }
 
@@ -93,12 +109,12 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads an XML `Name` (colons allowed; see [`Reader::qname`]).
-    pub(super) fn name(&mut self) -> Result<Span, DecodeError> {
+    pub(super) fn name(&mut self) -> Step<Span> {
         let start = self.pos;
         match self.peek() {
             Some(b) if is(b, class::NAME_START) => self.pos += 1,
             Some(b) if is(b, class::NON_ASCII) && self.step_char_if(is_name_start) => {}
-            _ => return Err(self.fail(Kind::InvalidName)),
+            _ => return Err(self.stop_or_end(Kind::InvalidName)),
         }
         loop {
             let rest = self.bytes().get(self.pos..).unwrap_or_default();
@@ -122,10 +138,9 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a name and splits it as a Namespaces in XML `QName`.
-    pub(super) fn qname(&mut self) -> Result<QName, DecodeError> {
+    pub(super) fn qname(&mut self) -> Step<QName> {
         let full = self.name()?;
         let bytes = self.slice(full);
-        let invalid = DecodeError::new(Kind::InvalidName, full.start);
         let mut colons = bytes.iter().enumerate().filter(|&(_, &b)| b == b':');
         match (colons.next(), colons.next()) {
             (None, _) => Ok(QName { full, prefix: None, local: full }),
@@ -135,16 +150,16 @@ impl<'a> Reader<'a> {
                 let local_starts_well =
                     self.text.get(local.start..local.end).and_then(first_char).is_some_and(is_name_start);
                 if i == 0 || !local_starts_well {
-                    return Err(invalid);
+                    return Err(self.stop_at(Kind::InvalidName, full.start));
                 }
                 Ok(QName { full, prefix: Some(Span { start: full.start, end: split }), local })
             }
-            _ => Err(invalid),
+            _ => Err(self.stop_at(Kind::InvalidName, full.start)),
         }
     }
 
     /// `S? '=' S?`.
-    pub(super) fn equals(&mut self) -> Result<(), DecodeError> {
+    pub(super) fn equals(&mut self) -> Step<()> {
         self.skip_space();
         self.expect(b"=", Kind::MalformedMarkup)?;
         self.skip_space();
@@ -153,10 +168,10 @@ impl<'a> Reader<'a> {
 
     /// Reads a quoted attribute value, validating its references; returns the raw inside,
     /// and whether it is literal (no reference, no white space to normalize).
-    pub(super) fn attribute_value(&mut self) -> Result<Value, DecodeError> {
+    pub(super) fn attribute_value(&mut self) -> Step<Value> {
         let quote = match self.peek() {
             Some(q @ (b'"' | b'\'')) => q,
-            _ => return Err(self.fail(Kind::MalformedMarkup)),
+            _ => return Err(self.stop_or_end(Kind::MalformedMarkup)),
         };
         self.pos += 1;
         let start = self.pos;
@@ -165,12 +180,12 @@ impl<'a> Reader<'a> {
             let rest = self.bytes().get(self.pos..).unwrap_or_default();
             self.pos += rest.iter().position(|&b| is(b, class::VALUE_STOP)).unwrap_or(rest.len());
             match self.peek() {
-                None => return Err(self.error(Kind::UnexpectedEnd)),
+                None => return Err(self.stop(Kind::UnexpectedEnd)),
                 Some(b) if b == quote => break,
-                Some(b'<') => return Err(self.error(Kind::MalformedMarkup)),
+                Some(b'<') => return Err(self.stop(Kind::MalformedMarkup)),
                 Some(b'&') => {
                     literal = false;
-                    self.pos = reference(self.bytes(), self.pos)?.1;
+                    self.pos = reference(self.bytes(), self.pos).ok_or_else(|| self.stop(Kind::InvalidReference))?.1;
                 }
                 Some(b'\t' | b'\n' | b'\r') => {
                     literal = false;
@@ -185,7 +200,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads character data up to the next `<` or `&`, feeding `sink` if given.
-    pub(super) fn text(&mut self, mut sink: Option<&mut Capture>) -> Result<(), DecodeError> {
+    pub(super) fn text(&mut self, mut sink: Option<&mut Capture>) -> Step<()> {
         loop {
             let rest = self.bytes().get(self.pos..).unwrap_or_default();
             let run = rest.iter().position(|&b| is(b, class::TEXT_STOP)).unwrap_or(rest.len());
@@ -197,7 +212,7 @@ impl<'a> Reader<'a> {
                 return Ok(());
             }
             if self.starts_with(b"]]>") {
-                return Err(self.error(Kind::MisplacedText));
+                return Err(self.stop(Kind::MisplacedText));
             }
             if let Some(sink) = sink.as_deref_mut() {
                 sink.push(b']');
@@ -207,8 +222,8 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a reference in text, feeding its character to `sink` if given.
-    pub(super) fn text_reference(&mut self, sink: Option<&mut Capture>) -> Result<(), DecodeError> {
-        let (c, next) = reference(self.bytes(), self.pos)?;
+    pub(super) fn text_reference(&mut self, sink: Option<&mut Capture>) -> Step<()> {
+        let (c, next) = reference(self.bytes(), self.pos).ok_or_else(|| self.stop(Kind::InvalidReference))?;
         self.pos = next;
         if let Some(sink) = sink {
             sink.push_char(c);
@@ -217,7 +232,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Moves past the next `terminator`; an end of input first is an error.
-    fn skip_past(&mut self, terminator: &[u8]) -> Result<usize, DecodeError> {
+    fn skip_past(&mut self, terminator: &[u8]) -> Step<usize> {
         let rest = self.bytes().get(self.pos..).unwrap_or_default();
         match rest.windows(terminator.len()).position(|w| same_bytes(w, terminator)) {
             Some(i) => {
@@ -227,25 +242,25 @@ impl<'a> Reader<'a> {
             }
             None => {
                 self.pos = self.bytes().len();
-                Err(self.error(Kind::UnexpectedEnd))
+                Err(self.stop(Kind::UnexpectedEnd))
             }
         }
     }
 
     /// Reads a comment at the cursor (`<!--`): `--` may not occur inside.
-    pub(super) fn comment(&mut self) -> Result<(), DecodeError> {
+    pub(super) fn comment(&mut self) -> Step<()> {
         let at = self.pos;
         self.pos += 4;
         let dashes = self.skip_past(b"--")?;
         if self.peek() != Some(b'>') {
-            return Err(DecodeError::new(Kind::MalformedMarkup, dashes.max(at)));
+            return Err(self.stop_at(Kind::MalformedMarkup, dashes.max(at)));
         }
         self.pos += 1;
         Ok(())
     }
 
     /// Reads a CDATA section at the cursor (`<![CDATA[`), feeding its text to `sink`.
-    pub(super) fn cdata(&mut self, sink: Option<&mut Capture>) -> Result<(), DecodeError> {
+    pub(super) fn cdata(&mut self, sink: Option<&mut Capture>) -> Step<()> {
         self.pos += b"<![CDATA[".len();
         let start = self.pos;
         let end = self.skip_past(b"]]>")?;
@@ -256,23 +271,23 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a processing instruction at the cursor (`<?`); its target may not be `xml`.
-    pub(super) fn processing_instruction(&mut self) -> Result<(), DecodeError> {
+    pub(super) fn processing_instruction(&mut self) -> Step<()> {
         let at = self.pos;
         self.pos += 2;
         let target = self.name()?;
         let name = self.slice(target);
         if name.eq_ignore_ascii_case(b"xml") {
-            return Err(DecodeError::new(Kind::InvalidXmlDeclaration, at));
+            return Err(self.stop_at(Kind::InvalidXmlDeclaration, at));
         }
         if name.contains(&b':') {
-            return Err(DecodeError::new(Kind::InvalidName, target.start));
+            return Err(self.stop_at(Kind::InvalidName, target.start));
         }
         if self.starts_with(b"?>") {
             self.pos += 2;
             return Ok(());
         }
         if !self.skip_space() {
-            return Err(self.fail(Kind::MalformedMarkup));
+            return Err(self.stop_or_end(Kind::MalformedMarkup));
         }
         self.skip_past(b"?>")?;
         Ok(())
