@@ -66,7 +66,8 @@ impl<'a> Reader<'a> {
         Reader { text: self.text, pos, error: self.error }
     }
 
-    /// Stops with an error at `at`.
+    /// Stops with an error at `at`. Never inlined: one copy serves every error site.
+    #[inline(never)]
     pub(super) fn stop_at(&self, kind: Kind, at: usize) -> Stop {
         self.error.set(DecodeError::new(kind, at));
         Stop
