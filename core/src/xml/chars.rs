@@ -48,6 +48,8 @@ pub(super) mod class {
     pub const VALUE_STOP: u8 = 8;
     /// Not ASCII: the start or middle of a multi-byte character.
     pub const NON_ASCII: u8 = 16;
+    /// XML white space.
+    pub const SPACE: u8 = 32;
 }
 
 /// Classes of the ASCII bytes; every byte from 0x80 up is `NON_ASCII` only.
@@ -70,6 +72,9 @@ const CLASSES: [u8; 128] = {
         if c == b'"' || c == b'\'' || c == b'<' || c == b'&' || c == b'\t' || c == b'\n' || c == b'\r' {
             bits |= class::VALUE_STOP;
         }
+        if is_space(c) {
+            bits |= class::SPACE;
+        }
         classes[b] = bits;
         b += 1;
     }
@@ -88,7 +93,7 @@ pub(super) fn is_xml_char(c: u32) -> bool {
 }
 
 /// XML white space (production 3).
-pub(super) fn is_space(b: u8) -> bool {
+pub(super) const fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 

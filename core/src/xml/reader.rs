@@ -2,7 +2,7 @@
 //! time (names, tags, attribute values, text, comments, CDATA, processing instructions).
 //! It never recurses; the document structure is tracked by the caller.
 
-use super::chars::{class, is, is_name_char, is_name_start, is_space, reference};
+use super::chars::{class, is, is_name_char, is_name_start, reference};
 use core::cell::Cell;
 
 use crate::error::{DecodeError, DecodeErrorKind as Kind, Step, Stop};
@@ -96,13 +96,19 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Skips XML white space; tells whether there was any.
-    pub(super) fn skip_space(&mut self) -> bool {
+    /// Advances past the bytes that have (`inside`) or lack (`!inside`) any of the class
+    /// bits `mask`, and returns them: one loop for names, values, text and white space.
+    fn skip_run(&mut self, mask: u8, inside: bool) -> &'a [u8] {
         let start = self.pos;
-        while self.peek().is_some_and(is_space) {
+        while self.peek().is_some_and(|b| is(b, mask) == inside) {
             self.pos += 1;
         }
-        self.pos != start
+        self.bytes().get(start..self.pos).unwrap_or_default()
+    }
+
+    /// Skips XML white space; tells whether there was any.
+    pub(super) fn skip_space(&mut self) -> bool {
+        !self.skip_run(class::SPACE, true).is_empty()
     }
 
     fn char_here(&self) -> Option<char> {
@@ -118,8 +124,7 @@ impl<'a> Reader<'a> {
             _ => return Err(self.stop_or_end(Kind::InvalidName)),
         }
         loop {
-            let rest = self.bytes().get(self.pos..).unwrap_or_default();
-            self.pos += rest.iter().position(|&b| !is(b, class::NAME)).unwrap_or(rest.len());
+            self.skip_run(class::NAME, true);
             match self.peek() {
                 Some(b) if is(b, class::NON_ASCII) && self.step_char_if(is_name_char) => {}
                 _ => return Ok(Span { start, end: self.pos }),
@@ -141,22 +146,19 @@ impl<'a> Reader<'a> {
     /// Reads a name and splits it as a Namespaces in XML `QName`.
     pub(super) fn qname(&mut self) -> Step<QName> {
         let full = self.name()?;
-        let bytes = self.slice(full);
-        let mut colons = bytes.iter().enumerate().filter(|&(_, &b)| b == b':');
-        match (colons.next(), colons.next()) {
-            (None, _) => Ok(QName { full, prefix: None, local: full }),
-            (Some((i, _)), None) => {
-                let split = full.start + i;
-                let local = Span { start: split + 1, end: full.end };
-                let local_starts_well =
-                    self.text.get(local.start..local.end).and_then(first_char).is_some_and(is_name_start);
-                if i == 0 || !local_starts_well {
-                    return Err(self.stop_at(Kind::InvalidName, full.start));
-                }
-                Ok(QName { full, prefix: Some(Span { start: full.start, end: split }), local })
-            }
-            _ => Err(self.stop_at(Kind::InvalidName, full.start)),
+        let Some(i) = self.slice(full).iter().position(|&b| b == b':') else {
+            return Ok(QName { full, prefix: None, local: full });
+        };
+        let split = full.start + i;
+        let local = Span { start: split + 1, end: full.end };
+        // Both parts are NCNames: not empty, no colon, the local part starts as a name does.
+        let local_bytes = self.slice(local);
+        let local_is_ncname = first_char(local_bytes).is_some_and(|c| c != ':' && is_name_start(c))
+            && !local_bytes.iter().any(|&b| b == b':');
+        if i == 0 || !local_is_ncname {
+            return Err(self.stop_at(Kind::InvalidName, full.start));
         }
+        Ok(QName { full, prefix: Some(Span { start: full.start, end: split }), local })
     }
 
     /// `S? '=' S?`.
@@ -178,8 +180,7 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         let mut literal = true;
         loop {
-            let rest = self.bytes().get(self.pos..).unwrap_or_default();
-            self.pos += rest.iter().position(|&b| is(b, class::VALUE_STOP)).unwrap_or(rest.len());
+            self.skip_run(class::VALUE_STOP, false);
             match self.peek() {
                 None => return Err(self.stop(Kind::UnexpectedEnd)),
                 Some(b) if b == quote => break,
@@ -203,12 +204,10 @@ impl<'a> Reader<'a> {
     /// Reads character data up to the next `<` or `&`, feeding `sink` if given.
     pub(super) fn text(&mut self, mut sink: Option<&mut Capture>) -> Step<()> {
         loop {
-            let rest = self.bytes().get(self.pos..).unwrap_or_default();
-            let run = rest.iter().position(|&b| is(b, class::TEXT_STOP)).unwrap_or(rest.len());
+            let run = self.skip_run(class::TEXT_STOP, false);
             if let Some(sink) = sink.as_deref_mut() {
-                sink.push_all(rest.get(..run).unwrap_or_default());
+                sink.push_all(run);
             }
-            self.pos += run;
             if self.peek() != Some(b']') {
                 return Ok(());
             }
@@ -280,7 +279,7 @@ impl<'a> Reader<'a> {
         if name.eq_ignore_ascii_case(b"xml") {
             return Err(self.stop_at(Kind::InvalidXmlDeclaration, at));
         }
-        if name.contains(&b':') {
+        if name.iter().any(|&b| b == b':') {
             return Err(self.stop_at(Kind::InvalidName, target.start));
         }
         if self.starts_with(b"?>") {
