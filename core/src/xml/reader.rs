@@ -49,6 +49,8 @@ impl<'a> Reader<'a> {
         self.text
     }
 
+    /// The bytes of a span. Never inlined: called from many places, one copy is smaller.
+    #[inline(never)]
     pub(super) fn slice(&self, span: Span) -> &'a [u8] {
         self.bytes().get(span.start..span.end).unwrap_or_default()
     }
