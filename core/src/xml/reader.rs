@@ -63,7 +63,8 @@ impl<'a> Reader<'a> {
         self.bytes().get(self.pos..).is_some_and(|rest| starts_with(rest, pattern))
     }
 
-    /// Another reader of the same body, at `pos`.
+    /// Another reader of the same body, at `pos`. Never inlined, as `slice`.
+    #[inline(never)]
     pub(super) fn at(&self, pos: usize) -> Reader<'a> {
         Reader { text: self.text, pos, error: self.error }
     }
