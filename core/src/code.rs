@@ -33,13 +33,10 @@ const fn longest(names: &[&str]) -> usize {
     longest
 }
 
-/// Slots of the lookup tables: a power of two, about one and a half times the largest
-/// enumeration (short probe runs, small tables).
-const SLOTS: usize = 128;
-
 /// A hash of the length and a few bytes, folded to lower case (`| 0x20` folds ASCII letters;
 /// names differing elsewhere still compare unequal in `find`). Equal for names that differ
-/// only in case, and distinct enough to make most lookups compare one name.
+/// only in case, and distinct enough to make most lookups compare one name. Tables take it
+/// modulo their number of slots.
 #[allow(clippy::indexing_slicing)] // every index is below name.len(), checked first
 const fn folded_hash(name: &[u8]) -> usize {
     let len = name.len();
@@ -53,17 +50,19 @@ const fn folded_hash(name: &[u8]) -> usize {
         hash = (hash ^ (name[samples[i]] | 0x20) as u32).wrapping_mul(0x0100_0193);
         i += 1;
     }
-    (hash >> 16) as usize % SLOTS
+    (hash >> 16) as usize
 }
 
-/// An open-addressing table from `folded_hash` to `index + 1` (0 marks an empty slot).
-/// Built by the compiler, so a lookup hashes once and compares about one name.
+/// An open-addressing table of `SLOTS` slots (a power of two, about one and a half times
+/// the names: short probe runs, small tables) from `folded_hash` to `index + 1` (0 marks an
+/// empty slot). Built by the compiler, so a lookup hashes once and compares about one name.
 #[allow(clippy::indexing_slicing)] // every index is reduced modulo SLOTS or bounded by len()
-const fn lookup_table(names: &[&str]) -> [u8; SLOTS] {
+const fn lookup_table<const SLOTS: usize>(names: &[&str]) -> [u8; SLOTS] {
+    assert!(SLOTS.is_power_of_two() && names.len() < SLOTS && names.len() < 255);
     let mut table = [0u8; SLOTS];
     let mut i = 0;
     while i < names.len() {
-        let mut slot = folded_hash(names[i].as_bytes());
+        let mut slot = folded_hash(names[i].as_bytes()) % SLOTS;
         while table[slot] != 0 {
             slot = (slot + 1) % SLOTS;
         }
@@ -75,8 +74,12 @@ const fn lookup_table(names: &[&str]) -> [u8; SLOTS] {
 
 /// Finds a name (any case, no control characters) through a table built by `lookup_table`;
 /// `name_of` gives the canonical name at an index.
-fn find(table: &[u8; SLOTS], name_of: impl Fn(usize) -> Option<&'static str>, name: &[u8]) -> Option<usize> {
-    let mut slot = folded_hash(name);
+fn find<const SLOTS: usize>(
+    table: &[u8; SLOTS],
+    name_of: impl Fn(usize) -> Option<&'static str>,
+    name: &[u8],
+) -> Option<usize> {
+    let mut slot = folded_hash(name) % SLOTS;
     loop {
         let index = usize::from(*table.get(slot)?).checked_sub(1)?;
         if name_of(index).is_some_and(|known| matches_ignore_case(known.as_bytes(), name)) {
@@ -119,7 +122,7 @@ pub(crate) fn matches_ignore_case(known: &[u8], candidate: &[u8]) -> bool {
 macro_rules! ucwa_enum {
     (
         $(#[$meta:meta])*
-        pub enum $name:ident [$count:literal] { $($variant:ident),+ $(,)? }
+        pub enum $name:ident [$count:literal, $slots:literal slots] { $($variant:ident),+ $(,)? }
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -168,7 +171,7 @@ macro_rules! ucwa_enum {
 
             /// Looks up a name in any case that has no control characters (as a capture keeps).
             pub(crate) fn from_captured(name: &[u8]) -> Option<Self> {
-                const TABLE: [u8; SLOTS] = lookup_table(&$name::NAMES);
+                const TABLE: [u8; $slots] = lookup_table(&$name::NAMES);
                 if name.len() > Self::MAX_NAME_LEN {
                     return None;
                 }
@@ -202,7 +205,7 @@ macro_rules! ucwa_enum {
 
 ucwa_enum! {
     /// The call termination error code of a report (UCWA `ErrorCode`, 20 values).
-    pub enum ErrorCode [20] {
+    pub enum ErrorCode [20, 32 slots] {
         BadRequest, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, Conflict, Gone,
         PreconditionFailed, EntityTooLarge, UnsupportedMediaType, PreconditionRequired,
         TooManyRequests, ServiceFailure, ServiceUnavailable, GatewayTimeout,
@@ -214,7 +217,7 @@ ucwa_enum! {
     /// The call termination error subcode of a report (UCWA `ErrorSubcode`, 87 values).
     ///
     /// Also the subcode of the UCWA error bodies this project writes.
-    pub enum ErrorSubcode [87] {
+    pub enum ErrorSubcode [87, 128 slots] {
         None, Timeout, UnsupportedMediaType, DeserializationFailure, AnonymousNotAllowed,
         InviteesOnly, AlreadyExists, AnotherOperationPending, APIVersionNotSupported,
         NormalizationFailed, ProvisioningDataUnavailable, ApplicationNotFound,
