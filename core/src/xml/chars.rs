@@ -97,19 +97,47 @@ pub(super) const fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
+/// `NameStartChar` below U+10000 as inclusive ranges: in firmware, a table is smaller than
+/// the chain of comparisons a `match` compiles to.
+const NAME_START_RANGES: [(u16, u16); 15] = [
+    (0x3A, 0x3A), // ':'
+    (0x41, 0x5A), // 'A'..='Z'
+    (0x5F, 0x5F), // '_'
+    (0x61, 0x7A), // 'a'..='z'
+    (0xC0, 0xD6),
+    (0xD8, 0xF6),
+    (0xF8, 0x2FF),
+    (0x370, 0x37D),
+    (0x37F, 0x1FFF),
+    (0x200C, 0x200D),
+    (0x2070, 0x218F),
+    (0x2C00, 0x2FEF),
+    (0x3001, 0xD7FF),
+    (0xF900, 0xFDCF),
+    (0xFDF0, 0xFFFD),
+];
+
+/// What `NameChar` adds to `NameStartChar`, as inclusive ranges.
+const NAME_EXTRA_RANGES: [(u16, u16); 5] = [
+    (0x2D, 0x2E), // '-', '.'
+    (0x30, 0x39), // '0'..='9'
+    (0xB7, 0xB7),
+    (0x300, 0x36F),
+    (0x203F, 0x2040),
+];
+
+fn in_ranges(c: char, ranges: &[(u16, u16)]) -> bool {
+    ranges.iter().any(|&(low, high)| (u32::from(low)..=u32::from(high)).contains(&u32::from(c)))
+}
+
 /// `NameStartChar` (production 4).
 pub(super) fn is_name_start(c: char) -> bool {
-    matches!(c,
-        ':' | 'A'..='Z' | '_' | 'a'..='z'
-        | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}'
-        | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}'
-        | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}'
-        | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}' | '\u{10000}'..='\u{EFFFF}')
+    in_ranges(c, &NAME_START_RANGES) || ('\u{10000}'..='\u{EFFFF}').contains(&c)
 }
 
 /// `NameChar` (production 4a).
 pub(super) fn is_name_char(c: char) -> bool {
-    is_name_start(c) || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+    is_name_start(c) || in_ranges(c, &NAME_EXTRA_RANGES)
 }
 
 /// Decodes the entity or character reference starting at `at` (on its `&`).
@@ -230,6 +258,25 @@ mod tests {
             at += len;
         }
         Ok(())
+    }
+
+    #[test]
+    fn name_characters_are_those_of_productions_4_and_4a() {
+        let start = |c: char| {
+            matches!(c,
+                ':' | 'A'..='Z' | '_' | 'a'..='z'
+                | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}'
+                | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}'
+                | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}'
+                | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}' | '\u{10000}'..='\u{EFFFF}')
+        };
+        let name = |c: char| {
+            start(c) || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+        };
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_name_start(c), start(c), "{c:?}");
+            assert_eq!(is_name_char(c), name(c), "{c:?}");
+        }
     }
 
     #[test]
