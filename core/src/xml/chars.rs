@@ -1,7 +1,7 @@
 //! XML character classes (XML 1.0 fifth edition) and reference decoding.
 
 use crate::error::{DecodeError, DecodeErrorKind as Kind};
-use crate::text::{utf8_char, word};
+use crate::text::{starts_with, utf8_char, word};
 
 /// Checks that the body is UTF-8 and that every character is an XML `Char`: no C0 control
 /// other than tab, line feed and carriage return, no U+FFFE or U+FFFF. One pass; the first
@@ -167,22 +167,11 @@ pub(super) fn reference(bytes: &[u8], at: usize) -> Option<(char, usize)> {
         }
         return Some((char::from_u32(value)?, pos + 1));
     }
-    let name_start = pos;
-    while let Some(b'a'..=b'z' | b'A'..=b'Z') = bytes.get(pos) {
-        pos += 1;
-    }
-    if bytes.get(pos) != Some(&b';') {
-        return None;
-    }
-    let c = match bytes.get(name_start..pos) {
-        Some(b"lt") => '<',
-        Some(b"gt") => '>',
-        Some(b"amp") => '&',
-        Some(b"apos") => '\'',
-        Some(b"quot") => '"',
-        _ => return None,
-    };
-    Some((c, pos + 1))
+    const ENTITIES: [(&[u8], char); 5] =
+        [(b"lt;", '<'), (b"gt;", '>'), (b"amp;", '&'), (b"apos;", '\''), (b"quot;", '"')];
+    let rest = bytes.get(pos..)?;
+    let &(name, c) = ENTITIES.iter().find(|(name, _)| starts_with(rest, name))?;
+    Some((c, pos + name.len()))
 }
 
 /// The normalized, reference-decoded bytes of an attribute value that was already validated.
