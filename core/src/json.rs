@@ -362,7 +362,7 @@ impl<'a> Parser<'a> {
             return Err(self.fail_at(Kind::InvalidUtf8, self.pos + invalid_at));
         }
         if let Some(out) = out {
-            out.push_all(rest.get(..run).unwrap_or_default());
+            out.spoil();
         }
         self.pos += run;
         Ok(())

@@ -147,11 +147,18 @@ impl Capture {
         }
     }
 
+    /// Pushes a decoded character. Every known name is ASCII, so a value with any other
+    /// character cannot be one: it is spoiled rather than encoded.
     pub(crate) fn push_char(&mut self, c: char) {
-        let mut utf8 = [0u8; 4];
-        for &byte in c.encode_utf8(&mut utf8).as_bytes() {
-            self.push(byte);
+        match u8::try_from(c) {
+            Ok(byte) if byte.is_ascii() => self.push(byte),
+            _ => self.spoil(),
         }
+    }
+
+    /// Marks the value as no known name (it holds a character no name has).
+    pub(crate) fn spoil(&mut self) {
+        self.spoiled = true;
     }
 
     /// Pushes a run of bytes; without trimming, the caller guarantees no control characters.
