@@ -206,11 +206,8 @@ impl<'a> Parser<'a> {
             return Err(self.unexpected());
         }
         let at = self.pos;
-        if depth != 1 {
-            self.string(None)?;
-            return Ok(Slot::Ignored);
-        }
-        match self.text(scratch)?.and_then(Property::from_captured) {
+        let name = self.text(scratch)?;
+        match name.filter(|_| depth == 1).and_then(Property::from_captured) {
             Some(property) => {
                 slots.mark_given(property, at);
                 Ok(Slot::Known(property))
@@ -225,13 +222,14 @@ impl<'a> Parser<'a> {
         let Some(first) = self.peek() else {
             return Err(self.fail(Kind::UnexpectedEnd));
         };
-        if let (Slot::Known(property), b'"') = (slot, first) {
-            let text = self.text(scratch)?;
-            slots.set(property, text, at);
-            return Ok(false);
-        }
         match first {
-            b'"' => self.string(None)?,
+            b'"' => {
+                let text = self.text(scratch)?;
+                if let Slot::Known(property) = slot {
+                    slots.set(property, text, at);
+                }
+                return Ok(false);
+            }
             b'{' | b'[' => {
                 if !nesting.push(first == b'[') {
                     return Err(self.fail_at(Kind::TooDeep, at));
@@ -316,25 +314,17 @@ impl<'a> Parser<'a> {
         }
         scratch.restart();
         scratch.push_all(rest.get(..run).unwrap_or_default());
-        self.string_rest(Some(scratch))?;
+        self.string_rest(scratch)?;
         Ok(scratch.value())
     }
 
-    /// Reads a string at the cursor (on its opening quote), unescaping into `out` if given.
-    fn string(&mut self, out: Option<&mut Capture>) -> Step<()> {
-        self.pos += 1;
-        self.string_rest(out)
-    }
-
-    /// Reads the rest of a string up to and past its closing quote.
-    fn string_rest(&mut self, mut out: Option<&mut Capture>) -> Step<()> {
+    /// Reads the rest of a string up to and past its closing quote, unescaping into `out`.
+    fn string_rest(&mut self, out: &mut Capture) -> Step<()> {
         loop {
             // The run of plain ASCII up to the next quote, backslash, control or non-ASCII byte.
             let rest = self.bytes.get(self.pos..).unwrap_or_default();
             let run = plain_run(rest);
-            if let Some(out) = out.as_deref_mut() {
-                out.push_all(rest.get(..run).unwrap_or_default());
-            }
+            out.push_all(rest.get(..run).unwrap_or_default());
             self.pos += run;
             match self.peek() {
                 None => return Err(self.fail(Kind::UnexpectedEnd)),
@@ -344,25 +334,23 @@ impl<'a> Parser<'a> {
                 }
                 Some(b'\\') => {
                     let c = self.escape()?;
-                    if let Some(out) = out.as_deref_mut() {
-                        out.push_char(c);
-                    }
+                    out.push_char(c);
                 }
-                Some(0x80..=0xFF) => self.non_ascii(out.as_deref_mut())?,
+                Some(0x80..=0xFF) => {
+                    self.non_ascii()?;
+                    out.spoil();
+                }
                 Some(_) => return Err(self.fail(Kind::ControlCharacter)),
             }
         }
     }
 
-    /// Validates the non-ASCII run at the cursor as UTF-8 (no enum name contains any).
-    fn non_ascii(&mut self, out: Option<&mut Capture>) -> Step<()> {
+    /// Validates the non-ASCII run at the cursor as UTF-8.
+    fn non_ascii(&mut self) -> Step<()> {
         let rest = self.bytes.get(self.pos..).unwrap_or_default();
         let run = rest.iter().position(|&b| b < 0x80).unwrap_or(rest.len());
         if let Err(invalid_at) = check_utf8(rest.get(..run).unwrap_or_default()) {
             return Err(self.fail_at(Kind::InvalidUtf8, self.pos + invalid_at));
-        }
-        if let Some(out) = out {
-            out.spoil();
         }
         self.pos += run;
         Ok(())
