@@ -294,7 +294,7 @@ impl Document<'_> {
                 return Err(self.reader.stop_at(Kind::TooManyAttributes, attribute_at));
             }
             any_prefixed |= self.is_prefixed(&name);
-            if name.prefix.is_none() && same_bytes(self.reader.slice(name.full), b"name") {
+            if name.prefix().is_none() && same_bytes(self.reader.slice(name.full), b"name") {
                 name_value = Some(value.span);
             }
             self.declare(attribute_at, attribute, value.literal)?;
@@ -304,7 +304,7 @@ impl Document<'_> {
         if count > 1 || any_prefixed {
             self.check_attributes(attributes_at)?;
         }
-        let namespace = self.resolve(name.prefix, true)?;
+        let namespace = self.resolve(name.prefix(), true)?;
         self.classify(at, name, namespace, name_value, empty)?;
         if empty {
             self.bindings.close(self.open.len());
@@ -335,7 +335,7 @@ impl Document<'_> {
 
     /// Whether an attribute name has a namespace prefix (`xmlns:` declares one instead).
     fn is_prefixed(&self, name: &QName) -> bool {
-        name.prefix.is_some_and(|prefix| !same_bytes(self.reader.slice(prefix), b"xmlns"))
+        name.prefix().is_some_and(|prefix| !same_bytes(self.reader.slice(prefix), b"xmlns"))
     }
 
     /// Refuses, in the order of the tag, an attribute whose prefix is undeclared, and one
@@ -344,14 +344,14 @@ impl Document<'_> {
         let r = &self.reader;
         for (at, attribute) in self.attributes(attributes_at) {
             let name = attribute.name;
-            let namespace = if self.is_prefixed(&name) { Some(self.resolve(name.prefix, false)?) } else { None };
+            let namespace = if self.is_prefixed(&name) { Some(self.resolve(name.prefix(), false)?) } else { None };
             for (_, earlier) in self.attributes(attributes_at).take_while(|(earlier, _)| *earlier < at) {
                 let other = earlier.name;
                 let duplicate = same_bytes(r.slice(other.full), r.slice(name.full))
                     || match namespace {
                         Some(namespace) if self.is_prefixed(&other) => {
-                            same_bytes(r.slice(other.local), r.slice(name.local))
-                                && self.same_namespace(namespace, self.resolve(other.prefix, false)?)?
+                            same_bytes(r.slice(other.local()), r.slice(name.local()))
+                                && self.same_namespace(namespace, self.resolve(other.prefix(), false)?)?
                         }
                         _ => false,
                     };
@@ -366,9 +366,9 @@ impl Document<'_> {
     /// Adds the binding an `xmlns` / `xmlns:p` attribute declares, checking the reserved names.
     fn declare(&mut self, at: usize, attribute: Attribute, literal: bool) -> Step<()> {
         let r = &self.reader;
-        let prefix = match attribute.name.prefix {
+        let prefix = match attribute.name.prefix() {
             None if same_bytes(r.slice(attribute.name.full), b"xmlns") => None,
-            Some(prefix) if same_bytes(r.slice(prefix), b"xmlns") => Some(attribute.name.local),
+            Some(prefix) if same_bytes(r.slice(prefix), b"xmlns") => Some(attribute.name.local()),
             _ => return Ok(()),
         };
         let is_empty = attribute.value.start == attribute.value.end;
@@ -403,7 +403,7 @@ impl Document<'_> {
             return Ok(Namespace::Xml);
         }
         for binding in self.bindings.innermost_first().filter(|b| !b.is_default) {
-            if same_bytes(r.slice(self.name_at(binding.at)?.local), name) && !same_bytes(name, b"xmlns") {
+            if same_bytes(r.slice(self.name_at(binding.at)?.local()), name) && !same_bytes(name, b"xmlns") {
                 return Ok(declared(binding));
             }
         }
@@ -454,7 +454,7 @@ impl Document<'_> {
         empty: bool,
     ) -> Step<()> {
         let r = &self.reader;
-        let local = r.slice(name.local);
+        let local = r.slice(name.local());
         let is_ucwa = matches!(namespace, Namespace::Declared { is_ucwa: true, .. });
         match self.open.len() {
             0 if !matches!(local, b"input" | b"resource") => Err(self.reader.stop_at(Kind::WrongRoot, at)),

@@ -28,12 +28,24 @@ pub(super) struct Value {
     pub(super) literal: bool,
 }
 
-/// A qualified name: `prefix:local` or `local`.
+/// A qualified name: `prefix:local` or `local`, as the whole name and where its local part
+/// starts (three words, cheap to pass around).
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct QName {
     pub(super) full: Span,
-    pub(super) prefix: Option<Span>,
-    pub(super) local: Span,
+    local_start: usize,
+}
+
+impl QName {
+    /// The prefix, without its colon.
+    pub(super) fn prefix(&self) -> Option<Span> {
+        (self.local_start > self.full.start).then(|| Span { start: self.full.start, end: self.local_start - 1 })
+    }
+
+    /// The local part (the whole name without a prefix).
+    pub(super) fn local(&self) -> Span {
+        Span { start: self.local_start, end: self.full.end }
+    }
 }
 
 pub(super) struct Reader<'a> {
@@ -150,7 +162,7 @@ impl<'a> Reader<'a> {
     pub(super) fn qname(&mut self) -> Step<QName> {
         let full = self.name()?;
         let Some(i) = self.slice(full).iter().position(|&b| b == b':') else {
-            return Ok(QName { full, prefix: None, local: full });
+            return Ok(QName { full, local_start: full.start });
         };
         let split = full.start + i;
         let local = Span { start: split + 1, end: full.end };
@@ -161,7 +173,7 @@ impl<'a> Reader<'a> {
         if i == 0 || !local_is_ncname {
             return Err(self.stop_at(Kind::InvalidName, full.start));
         }
-        Ok(QName { full, prefix: Some(Span { start: full.start, end: split }), local })
+        Ok(QName { full, local_start: local.start })
     }
 
     /// `S? '=' S?`.
