@@ -457,7 +457,7 @@ impl Document<'_> {
         let local = r.slice(name.local());
         let is_ucwa = matches!(namespace, Namespace::Declared { is_ucwa: true, .. });
         match self.open.len() {
-            0 if !matches!(local, b"input" | b"resource") => Err(self.reader.stop_at(Kind::WrongRoot, at)),
+            0 if !same_bytes(local, b"input") && !same_bytes(local, b"resource") => Err(self.reader.stop_at(Kind::WrongRoot, at)),
             0 if !is_ucwa => Err(self.reader.stop_at(Kind::WrongNamespace, at)),
             1 if is_ucwa && same_bytes(local, b"property") => {
                 let Some(name_value) = name_value else { return Ok(()) };
@@ -499,15 +499,13 @@ impl Document<'_> {
         }
         self.bindings.close(self.open.len());
         if self.open.len() == 1
-            && let Some(value) = &self.property
+            && let Some(value) = self.property.take()
         {
-            // Read in place, then dropped: moving the value out would copy its capture.
             if value.has_child_element {
                 self.slots.reject(value.property, Kind::NotAString, value.at);
             } else if !self.text.is_empty() {
                 self.slots.set(value.property, self.text.value(), value.at);
             }
-            self.property = None;
         }
         Ok(())
     }
