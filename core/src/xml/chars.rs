@@ -174,61 +174,42 @@ pub(super) fn reference(bytes: &[u8], at: usize) -> Option<(char, usize)> {
     Some((c, pos + name.len()))
 }
 
-/// The normalized, reference-decoded bytes of an attribute value that was already validated.
+/// The characters (as code points) of an attribute value that was already validated,
+/// normalized and with references decoded.
 ///
 /// Literal tab, line feed and carriage return become a space (a CR LF pair one space), as
 /// XML 1.0 section 3.3.3 says; references are decoded after that, so `&#9;` stays a tab.
-pub(super) struct AttributeBytes<'a> {
+/// Characters rather than bytes: a reference and the literal character it stands for
+/// compare equal without encoding either.
+pub(super) struct AttributeChars<'a> {
     bytes: &'a [u8],
     pos: usize,
     end: usize,
-    pending: [u8; 4],
-    pending_pos: usize,
-    pending_len: usize,
 }
 
-impl<'a> AttributeBytes<'a> {
+impl<'a> AttributeChars<'a> {
     pub(super) fn new(bytes: &'a [u8], start: usize, end: usize) -> Self {
-        AttributeBytes { bytes, pos: start, end, pending: [0; 4], pending_pos: 0, pending_len: 0 }
+        AttributeChars { bytes, pos: start, end }
     }
 }
 
-impl Iterator for AttributeBytes<'_> {
-    type Item = u8;
+impl Iterator for AttributeChars<'_> {
+    type Item = u32;
 
-    fn next(&mut self) -> Option<u8> {
-        if self.pending_pos < self.pending_len {
-            let b = self.pending.get(self.pending_pos).copied();
-            self.pending_pos += 1;
-            return b;
-        }
+    fn next(&mut self) -> Option<u32> {
         if self.pos >= self.end {
             return None;
         }
-        let b = *self.bytes.get(self.pos)?;
-        match b {
-            b'&' => {
-                // Validated when the tag was read; stop quietly should it fail anyway.
-                let (c, next) = reference(self.bytes, self.pos)?;
-                self.pos = next;
-                let len = c.encode_utf8(&mut self.pending).len();
-                self.pending_len = len;
-                self.pending_pos = 1;
-                self.pending.first().copied()
-            }
-            b'\r' if self.bytes.get(self.pos + 1) == Some(&b'\n') => {
-                self.pos += 2;
-                Some(b' ')
-            }
-            b'\t' | b'\n' | b'\r' => {
-                self.pos += 1;
-                Some(b' ')
-            }
-            _ => {
-                self.pos += 1;
-                Some(b)
-            }
-        }
+        let rest = self.bytes.get(self.pos..)?;
+        // Validated when the tag was read; stop quietly should it fail anyway.
+        let (code, next) = match rest.first()? {
+            b'&' => reference(self.bytes, self.pos).map(|(c, next)| (u32::from(c), next))?,
+            b'\r' if rest.get(1) == Some(&b'\n') => (0x20, self.pos + 2),
+            b'\t' | b'\n' | b'\r' => (0x20, self.pos + 1),
+            _ => utf8_char(rest).map(|(code, len)| (code, self.pos + len))?,
+        };
+        self.pos = next;
+        Some(code)
     }
 }
 

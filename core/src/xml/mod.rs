@@ -11,7 +11,7 @@ mod reader;
 
 use heapless::Vec;
 
-use self::chars::{AttributeBytes, check_chars};
+use self::chars::{AttributeChars, check_chars};
 use self::reader::{QName, Reader, Span, Value};
 use core::cell::Cell;
 
@@ -410,8 +410,9 @@ impl Document<'_> {
         Err(self.reader.stop_at(Kind::UndeclaredPrefix, prefix.start))
     }
 
-    fn value_bytes(&self, value: Span) -> AttributeBytes<'_> {
-        AttributeBytes::new(self.reader.bytes(), value.start, value.end)
+    /// The characters of an attribute value, decoded and normalized.
+    fn value_chars(&self, value: Span) -> AttributeChars<'_> {
+        AttributeChars::new(self.reader.bytes(), value.start, value.end)
     }
 
     /// Whether an attribute value, decoded and normalized, is `expected`.
@@ -419,14 +420,14 @@ impl Document<'_> {
         if value.literal {
             same_bytes(self.reader.slice(value.span), expected)
         } else {
-            self.value_bytes(value.span).eq(expected.iter().copied())
+            self.value_chars(value.span).eq(expected.iter().map(|&b| u32::from(b)))
         }
     }
 
     /// Whether an attribute value, decoded and normalized, is `expected` ignoring ASCII case.
     fn value_is_ignore_case(&self, value: Span, expected: &str) -> bool {
-        let expected = expected.bytes().map(|b| b.to_ascii_lowercase());
-        self.value_bytes(value).map(|b| b.to_ascii_lowercase()).eq(expected)
+        let lower = |c: u32| if (0x41..=0x5A).contains(&c) { c | 0x20 } else { c };
+        self.value_chars(value).map(lower).eq(expected.bytes().map(|b| lower(u32::from(b))))
     }
 
     /// Whether two namespaces of prefixed attributes are the same. A declared namespace is
@@ -436,7 +437,7 @@ impl Document<'_> {
         Ok(match (a, b) {
             (Namespace::Declared { at: a, .. }, Namespace::Declared { at: b, .. }) => {
                 a == b
-                    || self.value_bytes(self.attribute_at(a)?.value).eq(self.value_bytes(self.attribute_at(b)?.value))
+                    || self.value_chars(self.attribute_at(a)?.value).eq(self.value_chars(self.attribute_at(b)?.value))
             }
             (Namespace::Xml, Namespace::Xml) => true,
             _ => false,
