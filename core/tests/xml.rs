@@ -197,6 +197,28 @@ fn duplicate_attributes_are_deserialization_failure() {
         104,
     );
     assert_eq!(ok(&input(r#"<x xmlns:a="urn:y" xmlns:b="urn:z" a:n="1" b:n="2" n="3"/>"#)), Report::EMPTY);
+    // Namespace names are compared after references are decoded: a reference and the
+    // character it stands for (ASCII or not) name the same namespace.
+    refused_kind(
+        &input(r#"<x xmlns:a="urn:&#233;" xmlns:b="urn:é" a:n="1" b:n="2"/>"#),
+        DESERIALIZATION,
+        Kind::DuplicateAttribute,
+    );
+    refused_kind(
+        &input(r#"<x xmlns:a="urn:&#x79;" xmlns:b="urn:y" a:n="1" b:n="2"/>"#),
+        DESERIALIZATION,
+        Kind::DuplicateAttribute,
+    );
+    assert_eq!(ok(&input(r#"<x xmlns:a="urn:&#233;" xmlns:b="urn:e" a:n="1" b:n="2"/>"#)), Report::EMPTY);
+    // xml:lang twice through the predeclared prefix and an explicit declaration of it.
+    refused_kind(
+        &input(r#"<x xmlns:xml="http://www.w3.org/XML/1998/namespace" xml:lang="en" xml:lang="fr"/>"#),
+        DESERIALIZATION,
+        Kind::DuplicateAttribute,
+    );
+    // An attribute of a prefix that nothing declares, after a duplicate: the first fault wins.
+    refused(&input(r#"<x n="1" n="2" q:n="3"/>"#), DESERIALIZATION, Kind::DuplicateAttribute, 70);
+    refused(&input(r#"<x q:n="3" n="1" n="2"/>"#), DESERIALIZATION, Kind::UndeclaredPrefix, 64);
 }
 
 #[test]

@@ -458,7 +458,9 @@ impl Document<'_> {
         let local = r.slice(name.local());
         let is_ucwa = matches!(namespace, Namespace::Declared { is_ucwa: true, .. });
         match self.open.len() {
-            0 if !same_bytes(local, b"input") && !same_bytes(local, b"resource") => Err(self.reader.stop_at(Kind::WrongRoot, at)),
+            0 if !same_bytes(local, b"input") && !same_bytes(local, b"resource") => {
+                Err(self.reader.stop_at(Kind::WrongRoot, at))
+            }
             0 if !is_ucwa => Err(self.reader.stop_at(Kind::WrongNamespace, at)),
             1 if is_ucwa && same_bytes(local, b"property") => {
                 let Some(name_value) = name_value else { return Ok(()) };
