@@ -29,10 +29,13 @@ fn main() -> ! {
     black_box(&out);
     let xml_len = report.to_xml(&mut out);
     black_box(&out);
-    let ok = black_box(json).is_err_and(|e| e.kind() == DecodeErrorKind::Empty)
-        && black_box(xml).is_err_and(|e| e.kind() == DecodeErrorKind::Empty)
-        && black_box(json_len).is_ok()
-        && black_box(xml_len).is_ok();
+    // Every field of the results is observed (through references, which costs no copies),
+    // as a real caller would read them: none of the code that computes them can go.
+    black_box((&json, &xml, &json_len, &xml_len));
+    let ok = json.is_err_and(|e| e.kind() == DecodeErrorKind::Empty)
+        && xml.is_err_and(|e| e.kind() == DecodeErrorKind::Empty)
+        && json_len.is_ok()
+        && xml_len.is_ok();
     debug::exit(if ok { debug::EXIT_SUCCESS } else { debug::EXIT_FAILURE });
     loop {
         cortex_m::asm::wfi();
