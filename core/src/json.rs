@@ -364,19 +364,16 @@ impl<'a> Parser<'a> {
             return Err(self.fail(Kind::UnexpectedEnd));
         };
         self.pos += 1;
-        let simple = match letter {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => return self.unicode_escape(at),
-            _ => return Err(self.fail_at(Kind::InvalidEscape, at)),
-        };
-        Ok(simple)
+        if letter == b'u' {
+            return self.unicode_escape(at);
+        }
+        // The other escapes of RFC 8259, and what each stands for.
+        const LETTERS: &[u8; 8] = b"\"\\/bfnrt";
+        const MEANINGS: &[u8; 8] = b"\"\\/\x08\x0c\n\r\t";
+        match LETTERS.iter().position(|&known| known == letter).and_then(|i| MEANINGS.get(i)) {
+            Some(&meaning) => Ok(char::from(meaning)),
+            None => Err(self.fail_at(Kind::InvalidEscape, at)),
+        }
     }
 
     /// Reads the four hex digits after `\u`, and the low half of a surrogate pair.
