@@ -62,9 +62,9 @@ const fn lookup_table<const SLOTS: usize>(names: &[&str]) -> [u8; SLOTS] {
     let mut table = [0u8; SLOTS];
     let mut i = 0;
     while i < names.len() {
-        let mut slot = folded_hash(names[i].as_bytes()) % SLOTS;
+        let mut slot = folded_hash(names[i].as_bytes()) & (SLOTS - 1);
         while table[slot] != 0 {
-            slot = (slot + 1) % SLOTS;
+            slot = (slot + 1) & (SLOTS - 1);
         }
         table[slot] = (i + 1) as u8;
         i += 1;
@@ -72,20 +72,35 @@ const fn lookup_table<const SLOTS: usize>(names: &[&str]) -> [u8; SLOTS] {
     table
 }
 
-/// Finds a name (any case, no control characters) through a table built by `lookup_table`;
-/// `name_of` gives the canonical name at an index.
-fn find<const SLOTS: usize>(
-    table: &[u8; SLOTS],
-    name_of: impl Fn(usize) -> Option<&'static str>,
-    name: &[u8],
-) -> Option<usize> {
-    let mut slot = folded_hash(name) % SLOTS;
-    loop {
-        let index = usize::from(*table.get(slot)?).checked_sub(1)?;
-        if name_of(index).is_some_and(|known| matches_ignore_case(known.as_bytes(), name)) {
-            return Some(index);
+/// The names of an enumeration as the binary stores them: laid end to end, with their end
+/// offsets and a lookup table built by `lookup_table`. Not generic, so that one copy of the
+/// code serves both enumerations.
+struct Names {
+    text: &'static str,
+    ends: &'static [u16],
+    /// A power of two of slots.
+    slots: &'static [u8],
+}
+
+impl Names {
+    /// The canonical name at an index.
+    fn get(&self, index: usize) -> &'static str {
+        let start = index.checked_sub(1).and_then(|before| self.ends.get(before)).map_or(0, |&end| usize::from(end));
+        let end = self.ends.get(index).map_or(0, |&end| usize::from(end));
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    /// The index of a name in any case (without control characters).
+    fn find(&self, name: &[u8]) -> Option<usize> {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut slot = folded_hash(name) & mask;
+        loop {
+            let index = usize::from(*self.slots.get(slot)?).checked_sub(1)?;
+            if matches_ignore_case(self.get(index).as_bytes(), name) {
+                return Some(index);
+            }
+            slot = (slot + 1) & mask;
         }
-        slot = (slot + 1) % SLOTS;
     }
 }
 
@@ -144,19 +159,17 @@ macro_rules! ucwa_enum {
             /// Length in bytes of the longest canonical name.
             pub const MAX_NAME_LEN: usize = longest(&Self::NAMES);
 
-            /// All names run together, as stored in the binary: with [`Self::ENDS`], this is
-            /// smaller than a table of string slices, which matters in firmware.
-            const TEXT: &'static str = concat!($(stringify!($variant)),+);
-
-            /// Where each name ends in [`Self::TEXT`].
-            const ENDS: [u16; $count] = name_ends(&Self::NAMES);
+            /// All names run together, with where each one ends and a lookup table: smaller
+            /// in firmware than a table of string slices.
+            const STORED_NAMES: Names = Names {
+                text: concat!($(stringify!($variant)),+),
+                ends: &name_ends(&Self::NAMES),
+                slots: &lookup_table::<$slots>(&Self::NAMES),
+            };
 
             /// The canonical (UCWA) spelling of the value.
             pub fn as_str(self) -> &'static str {
-                let index = self as usize;
-                let start = index.checked_sub(1).and_then(|before| Self::ENDS.get(before)).map_or(0, |&end| usize::from(end));
-                let end = Self::ENDS.get(index).map_or(0, |&end| usize::from(end));
-                Self::TEXT.get(start..end).unwrap_or_default()
+                Self::STORED_NAMES.get(self as usize)
             }
 
             /// Looks a name up, comparing ASCII case-insensitively.
@@ -171,12 +184,10 @@ macro_rules! ucwa_enum {
 
             /// Looks up a name in any case that has no control characters (as a capture keeps).
             pub(crate) fn from_captured(name: &[u8]) -> Option<Self> {
-                const TABLE: [u8; $slots] = lookup_table(&$name::NAMES);
                 if name.len() > Self::MAX_NAME_LEN {
                     return None;
                 }
-                find(&TABLE, |index| Self::ALL.get(index).map(|value| value.as_str()), name)
-                    .and_then(|index| Self::ALL.get(index).copied())
+                Self::STORED_NAMES.find(name).and_then(|index| Self::ALL.get(index).copied())
             }
         }
 
