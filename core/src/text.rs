@@ -17,6 +17,13 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
+/// Whether `bytes` contain `byte`: a byte loop, as the names searched are short (and,
+/// unlike `contains`, it needs no memchr in firmware).
+#[allow(clippy::manual_contains)]
+pub(crate) fn has_byte(bytes: &[u8], byte: u8) -> bool {
+    bytes.iter().any(|&b| b == byte)
+}
+
 /// Whether `bytes` start with `prefix` (see [`same_bytes`]).
 pub(crate) fn starts_with(bytes: &[u8], prefix: &[u8]) -> bool {
     bytes.get(..prefix.len()).is_some_and(|head| same_bytes(head, prefix))

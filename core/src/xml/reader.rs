@@ -6,7 +6,7 @@ use super::chars::{class, is, is_name_char, is_name_start, reference};
 use core::cell::Cell;
 
 use crate::error::{DecodeError, DecodeErrorKind as Kind, Step, Stop};
-use crate::text::{Capture, same_bytes, starts_with, utf8_char};
+use crate::text::{Capture, has_byte, same_bytes, starts_with, utf8_char};
 
 /// The character that `bytes` start with.
 fn first_char(bytes: &[u8]) -> Option<char> {
@@ -168,8 +168,8 @@ impl<'a> Reader<'a> {
         let local = Span { start: split + 1, end: full.end };
         // Both parts are NCNames: not empty, no colon, the local part starts as a name does.
         let local_bytes = self.slice(local);
-        let local_is_ncname = first_char(local_bytes).is_some_and(|c| c != ':' && is_name_start(c))
-            && !local_bytes.iter().any(|&b| b == b':');
+        let local_is_ncname =
+            first_char(local_bytes).is_some_and(|c| c != ':' && is_name_start(c)) && !has_byte(local_bytes, b':');
         if i == 0 || !local_is_ncname {
             return Err(self.stop_at(Kind::InvalidName, full.start));
         }
@@ -294,7 +294,7 @@ impl<'a> Reader<'a> {
         if name.eq_ignore_ascii_case(b"xml") {
             return Err(self.stop_at(Kind::InvalidXmlDeclaration, at));
         }
-        if name.iter().any(|&b| b == b':') {
+        if has_byte(name, b':') {
             return Err(self.stop_at(Kind::InvalidName, target.start));
         }
         if self.starts_with(b"?>") {
