@@ -390,24 +390,35 @@ impl Document<'_> {
     /// The namespace of a name with this prefix; an unprefixed attribute has none.
     fn resolve(&self, prefix: Option<Span>, is_element: bool) -> Step<Namespace> {
         let r = &self.reader;
-        let declared = |b: Binding| Namespace::Declared { at: b.at, is_ucwa: b.is_ucwa };
-        let Some(prefix) = prefix else {
-            if !is_element {
-                return Ok(Namespace::None);
-            }
-            let default = self.bindings.innermost_first().find(|b| b.is_default);
-            return Ok(default.filter(|b| !b.is_empty).map_or(Namespace::None, declared));
-        };
-        let name = r.slice(prefix);
-        if same_bytes(name, b"xml") {
+        let name = prefix.map(|prefix| r.slice(prefix));
+        if name.is_none() && !is_element {
+            return Ok(Namespace::None);
+        }
+        if name.is_some_and(|name| same_bytes(name, b"xml")) {
             return Ok(Namespace::Xml);
         }
-        for binding in self.bindings.innermost_first().filter(|b| !b.is_default) {
-            if same_bytes(r.slice(self.name_at(binding.at)?.local()), name) && !same_bytes(name, b"xmlns") {
-                return Ok(declared(binding));
+        // The innermost binding of the prefix (`xmlns` itself is never bound), or of the
+        // default namespace; an empty default namespace is no namespace.
+        for binding in self.bindings.innermost_first() {
+            let binds = match name {
+                None => binding.is_default,
+                Some(name) => {
+                    !binding.is_default
+                        && !same_bytes(name, b"xmlns")
+                        && same_bytes(r.slice(self.name_at(binding.at)?.local()), name)
+                }
+            };
+            if binds && binding.is_empty {
+                return Ok(Namespace::None);
+            }
+            if binds {
+                return Ok(Namespace::Declared { at: binding.at, is_ucwa: binding.is_ucwa });
             }
         }
-        Err(self.reader.stop_at(Kind::UndeclaredPrefix, prefix.start))
+        match prefix {
+            Some(prefix) => Err(r.stop_at(Kind::UndeclaredPrefix, prefix.start)),
+            None => Ok(Namespace::None),
+        }
     }
 
     /// The characters of an attribute value, decoded and normalized.
