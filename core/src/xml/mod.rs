@@ -15,7 +15,7 @@ use self::chars::{AttributeChars, check_chars};
 use self::reader::{QName, Reader, Span, Value};
 use core::cell::Cell;
 
-use crate::error::{DecodeError, DecodeErrorKind as Kind, Property, Step};
+use crate::error::{DecodeError, DecodeErrorKind as Kind, Property, Step, Stop};
 use crate::frame::Frame;
 use crate::report::{Report, Slots};
 use crate::text::{Capture, bom_len, same_bytes};
@@ -319,12 +319,10 @@ impl Document<'_> {
         self.reader.at(at).qname()
     }
 
-    /// Reads again an attribute that was validated when its tag was read.
+    /// Reads again an attribute that was validated when its tag was read (a failure, which
+    /// cannot happen, would still be recorded by the reader).
     fn attribute_at(&self, at: usize) -> Step<Attribute> {
-        let mut r = self.reader.at(at);
-        let name = r.qname()?;
-        r.equals()?;
-        Ok(Attribute { name, value: r.attribute_value()?.span })
+        self.attributes(at).next().map(|(_, attribute)| attribute).ok_or(Stop)
     }
 
     /// Reads again the attributes of a tag that was validated, from the end of its name:
