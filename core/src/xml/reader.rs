@@ -264,11 +264,10 @@ impl<'a> Reader<'a> {
 
     /// Reads a comment at the cursor (`<!--`): `--` may not occur inside.
     pub(super) fn comment(&mut self) -> Step<()> {
-        let at = self.pos;
         self.pos += 4;
         let dashes = self.skip_past(b"--")?;
         if self.peek() != Some(b'>') {
-            return Err(self.stop_at(Kind::MalformedMarkup, dashes.max(at)));
+            return Err(self.stop_at(Kind::MalformedMarkup, dashes));
         }
         self.pos += 1;
         Ok(())
@@ -280,7 +279,7 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         let end = self.skip_past(b"]]>")?;
         if let Some(sink) = sink {
-            sink.push_all(self.bytes().get(start..end).unwrap_or_default());
+            sink.push_all(self.slice(Span { start, end }));
         }
         Ok(())
     }
@@ -297,11 +296,8 @@ impl<'a> Reader<'a> {
         if has_byte(name, b':') {
             return Err(self.stop_at(Kind::InvalidName, target.start));
         }
-        if self.starts_with(b"?>") {
-            self.pos += 2;
-            return Ok(());
-        }
-        if !self.skip_space() {
+        // The target ends the instruction, or white space separates it from the content.
+        if !self.starts_with(b"?>") && !self.skip_space() {
             return Err(self.stop_or_end(Kind::MalformedMarkup));
         }
         self.skip_past(b"?>")?;
