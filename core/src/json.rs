@@ -172,8 +172,8 @@ impl<'a> Parser<'a> {
             }
             // After a value (or a closed container): a comma, or closing brackets.
             loop {
+                self.skip_whitespace();
                 if nesting.depth == 0 {
-                    self.skip_whitespace();
                     if self.peek().is_some() {
                         return Err(self.fail(Kind::TrailingContent));
                     }
@@ -182,7 +182,6 @@ impl<'a> Parser<'a> {
                         Stop
                     });
                 }
-                self.skip_whitespace();
                 let closer = if nesting.in_array() { b']' } else { b'}' };
                 match self.peek() {
                     Some(b',') => {
