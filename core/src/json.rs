@@ -16,7 +16,7 @@ use crate::MAX_DEPTH;
 use crate::error::{DecodeError, DecodeErrorKind as Kind, Property, Step, Stop};
 use crate::frame::Frame;
 use crate::report::{Report, Slots};
-use crate::text::{Capture, bom_len, check_utf8, word};
+use crate::text::{Capture, bom_len, utf8_char, word};
 
 /// Decodes a JSON body into a report.
 ///
@@ -336,23 +336,17 @@ impl<'a> Parser<'a> {
                     out.push_char(c);
                 }
                 Some(0x80..=0xFF) => {
-                    self.non_ascii()?;
+                    // A character no name has; checked as UTF-8.
+                    let rest = self.bytes.get(self.pos..).unwrap_or_default();
+                    let Some((_, len)) = utf8_char(rest) else {
+                        return Err(self.fail(Kind::InvalidUtf8));
+                    };
+                    self.pos += len;
                     out.spoil();
                 }
                 Some(_) => return Err(self.fail(Kind::ControlCharacter)),
             }
         }
-    }
-
-    /// Validates the non-ASCII run at the cursor as UTF-8.
-    fn non_ascii(&mut self) -> Step<()> {
-        let rest = self.bytes.get(self.pos..).unwrap_or_default();
-        let run = rest.iter().position(|&b| b < 0x80).unwrap_or(rest.len());
-        if let Err(invalid_at) = check_utf8(rest.get(..run).unwrap_or_default()) {
-            return Err(self.fail_at(Kind::InvalidUtf8, self.pos + invalid_at));
-        }
-        self.pos += run;
-        Ok(())
     }
 
     /// Reads an escape sequence at the cursor (on its backslash).

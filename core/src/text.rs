@@ -52,15 +52,6 @@ pub(crate) fn utf8_char(bytes: &[u8]) -> Option<(u32, usize)> {
     valid.then_some((code, len))
 }
 
-/// Checks that `bytes` are UTF-8; `Err` holds the offset of the first invalid sequence.
-pub(crate) fn check_utf8(bytes: &[u8]) -> Result<(), usize> {
-    let mut at = 0;
-    while let Some(rest) = bytes.get(at..).filter(|rest| !rest.is_empty()) {
-        at += utf8_char(rest).ok_or(at)?.1;
-    }
-    Ok(())
-}
-
 /// Bit tricks on a machine word of bytes at once (all exact "is there any such byte" tests).
 ///
 /// A word is `usize`: eight bytes on 64-bit hosts, four on 32-bit firmware, where 64-bit
