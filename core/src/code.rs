@@ -128,10 +128,17 @@ pub(crate) fn matches_ignore_case(known: &[u8], candidate: &[u8]) -> bool {
     if known.len() != candidate.len() {
         return false;
     }
-    // Little-endian words, the last one short; built with shifts (no call to memcpy).
-    let word = |bytes: &[u8]| bytes.iter().rev().fold(0, |word: usize, &byte| (word << 8) | usize::from(byte));
     const BIT_5: usize = usize::MAX / 0xFF * 0x20;
-    known.chunks(word::LEN).zip(candidate.chunks(word::LEN)).all(|(k, c)| word(k) | BIT_5 == word(c) | BIT_5)
+    let mut at = 0;
+    while let (Some(k), Some(c)) = (word::at(known, at), word::at(candidate, at)) {
+        if k | BIT_5 != c | BIT_5 {
+            return false;
+        }
+        at += word::LEN;
+    }
+    let known_tail = known.get(at..).unwrap_or_default();
+    let candidate_tail = candidate.get(at..).unwrap_or_default();
+    known_tail.iter().zip(candidate_tail).all(|(k, c)| k | 0x20 == c | 0x20)
 }
 
 macro_rules! ucwa_enum {
