@@ -15,6 +15,7 @@ use self::chars::{AttributeChars, check_chars};
 use self::reader::{QName, Reader, Span, Value};
 use core::cell::Cell;
 
+use crate::code::matches_ignore_case;
 use crate::error::{DecodeError, DecodeErrorKind as Kind, Property, Step, Stop};
 use crate::frame::Frame;
 use crate::report::{Report, Slots};
@@ -295,7 +296,7 @@ impl Document<'_> {
             }
             any_prefixed |= self.is_prefixed(&name);
             if name.prefix().is_none() && same_bytes(self.reader.slice(name.full), b"name") {
-                name_value = Some(value.span);
+                name_value = Some(value);
             }
             self.declare(attribute_at, attribute, value.literal)?;
             count += 1;
@@ -435,9 +436,13 @@ impl Document<'_> {
     }
 
     /// Whether an attribute value, decoded and normalized, is `expected` ignoring ASCII case.
-    fn value_is_ignore_case(&self, value: Span, expected: &str) -> bool {
+    fn value_is_ignore_case(&self, value: Value, expected: &str) -> bool {
+        if value.literal {
+            // No tab, line end or other control character in a literal value.
+            return matches_ignore_case(expected.as_bytes(), self.reader.slice(value.span));
+        }
         let lower = |c: u32| if (0x41..=0x5A).contains(&c) { c | 0x20 } else { c };
-        self.value_chars(value).map(lower).eq(expected.bytes().map(|b| lower(u32::from(b))))
+        self.value_chars(value.span).map(lower).eq(expected.bytes().map(|b| lower(u32::from(b))))
     }
 
     /// Whether two namespaces of prefixed attributes are the same. A declared namespace is
@@ -461,7 +466,7 @@ impl Document<'_> {
         at: usize,
         name: QName,
         namespace: Namespace,
-        name_value: Option<Span>,
+        name_value: Option<Value>,
         empty: bool,
     ) -> Step<()> {
         let r = &self.reader;
