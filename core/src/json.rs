@@ -73,7 +73,8 @@ struct Parser<'a> {
     error: DecodeError,
 }
 
-/// The nesting of open containers: depth and a bit per level (bit `depth - 1`, set for arrays).
+/// The nesting of open containers: the depth, and a bit per level, the innermost lowest
+/// (set for an array).
 struct Nesting {
     depth: u32,
     arrays: u32,
@@ -87,19 +88,20 @@ impl Nesting {
         if self.depth as usize >= MAX_DEPTH {
             return false;
         }
-        let bit = 1 << self.depth;
         self.depth += 1;
-        if is_array {
-            self.arrays |= bit
-        } else {
-            self.arrays &= !bit
-        }
+        self.arrays = self.arrays << 1 | u32::from(is_array);
         true
+    }
+
+    /// Closes the innermost container.
+    fn pop(&mut self) {
+        self.depth -= 1;
+        self.arrays >>= 1;
     }
 
     /// Whether the innermost open container is an array.
     fn in_array(&self) -> bool {
-        self.depth.checked_sub(1).is_some_and(|level| self.arrays >> level & 1 != 0)
+        self.arrays & 1 != 0
     }
 }
 
@@ -153,7 +155,7 @@ impl<'a> Parser<'a> {
             let mut opened = false;
             if fresh && self.peek() == Some(closer) {
                 self.pos += 1;
-                nesting.depth -= 1;
+                nesting.pop();
             } else if nesting.in_array() {
                 opened = self.value(Slot::Ignored, &mut slots, &mut nesting, &mut scratch)?;
             } else {
@@ -191,7 +193,7 @@ impl<'a> Parser<'a> {
                     }
                     Some(b) if b == closer => {
                         self.pos += 1;
-                        nesting.depth -= 1;
+                        nesting.pop();
                     }
                     _ => return Err(self.unexpected()),
                 }
