@@ -3,8 +3,7 @@
 # what the mediadiag core costs (flash, static RAM, peak stack, heap) and checks the budgets.
 #
 # Exits non-zero if the build fails, if the firmware reports a failed check or does not exit
-# in time, or if a budget is exceeded. With --warn-budgets, an exceeded budget is reported
-# (loudly) but does not fail the run; every other failure still does.
+# in time, or if a budget is exceeded.
 #
 # Needs: the thumbv7em-none-eabihf Rust target, qemu-system-arm, python3, and one of
 # llvm-size, rust-size or arm-none-eabi-size (python3 reads the ELF itself without them).
@@ -12,13 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-warn_budgets=false
-for arg in "$@"; do
-    case $arg in
-        --warn-budgets) warn_budgets=true ;;
-        *) echo "usage: $0 [--warn-budgets]" >&2; exit 2 ;;
-    esac
-done
+if (($#)); then
+    echo "usage: $0" >&2
+    exit 2
+fi
 
 # Budgets of the mediadiag core, in bytes.
 FLASH_BUDGET=$((12 * 1024)) # .text + .rodata of decode + encode, JSON and XML
@@ -248,11 +244,7 @@ fi
 
 echo
 for over in "${over_budget[@]}"; do
-    if $warn_budgets; then
-        echo "OVER BUDGET (not failing: --warn-budgets): $over"
-    else
-        failures+=("over budget: $over")
-    fi
+    failures+=("over budget: $over")
 done
 if ((${#failures[@]})); then
     for failure in "${failures[@]}"; do
@@ -260,8 +252,4 @@ if ((${#failures[@]})); then
     done
     exit 1
 fi
-if ((${#over_budget[@]})); then
-    echo "the firmware passed; some budgets do not hold (see above)"
-else
-    echo "all checks passed, every budget holds"
-fi
+echo "all checks passed, every budget holds"
