@@ -199,6 +199,9 @@ impl<'a> Cursor<'a> {
         Cursor { buf, len: 0 }
     }
 
+    /// Appends `bytes`, or fails when they do not fit (the buffer then holds a part of them).
+    /// A byte loop: the pieces are short, and a slice copy would link memcpy into firmware.
+    /// Never inlined: the encoders call it for every piece.
     #[inline(never)]
     pub(crate) fn put(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
         for &byte in bytes {
