@@ -298,9 +298,9 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// Reads a string at the cursor (on its opening quote) whose content matters: the input's
-    /// own bytes when there is no escape (no copy), else its unescaped copy in `scratch`.
-    /// `None` when the content cannot be any known name.
+    /// Reads a string at the cursor (on its opening quote), and gives its content: the
+    /// input's own bytes when it has no escape (no copy), else its unescaped copy in
+    /// `scratch`. `None` when the content cannot be any known name.
     fn text<'c>(&mut self, scratch: &'c mut Capture) -> Step<Option<&'c [u8]>>
     where
         'a: 'c,
