@@ -112,3 +112,15 @@ fn xml_declaration_after_a_tab() {
         Report::EMPTY,
     );
 }
+
+/// xml_differential (the campaign after the firmware size work, within 9 minutes): only one
+/// leading byte order mark is one; a second is the character U+FEFF before the root, which
+/// roxmltree 0.20 skips too.
+#[test]
+fn second_byte_order_mark() {
+    let body = "\u{feff}\u{feff}<input xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\"/>";
+    xml_refused(body.as_bytes());
+    let error = Report::from_xml(body.as_bytes()).unwrap_err();
+    assert_eq!((error.kind(), error.offset()), (mediadiag::DecodeErrorKind::MisplacedText, 3));
+    xml_accepted(&body.as_bytes()[3..], Report::EMPTY);
+}

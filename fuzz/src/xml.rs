@@ -4,9 +4,9 @@
 //! references, prefixes, duplicate attributes by expanded name). Everything the SPEC adds
 //! or restricts is done here, each rule marked `Rule Xn` and listed in FUZZING.md:
 //!
-//! - X1: one leading UTF-8 byte order mark is skipped; the body must be UTF-8 (roxmltree
-//!   reads `&str`), and an encoding named in the XML declaration must be UTF-8, any case
-//!   (roxmltree ignores the declared encoding).
+//! - X1: one leading UTF-8 byte order mark is skipped, and only one (roxmltree skips a
+//!   second); the body must be UTF-8 (roxmltree reads `&str`), and an encoding named in the
+//!   XML declaration must be UTF-8, any case (roxmltree ignores the declared encoding).
 //! - X2: a DOCTYPE is always DeserializationFailure (`allow_dtd: false`; roxmltree would
 //!   otherwise read an internal subset and expand its entities).
 //! - X3: resource limits: elements nested at most 32 deep (the root is level 1; empty
@@ -61,6 +61,11 @@ pub fn verdict(input: &[u8]) -> Verdict {
     let Ok(text) = std::str::from_utf8(body) else {
         return Verdict::Deserialization; // Rule X1
     };
+    // Rule X1: a second byte order mark is a character (U+FEFF) before the root, which
+    // roxmltree 0.20 skips as it skips the first.
+    if text.starts_with('\u{feff}') {
+        return Verdict::Deserialization;
+    }
     let options = ParsingOptions { allow_dtd: false, ..ParsingOptions::default() }; // Rule X2
     // Rule X14: roxmltree takes any `p:xmlns="…"` attribute for a default namespace declaration.
     let renamed = rename_prefixed_xmlns(text);
@@ -442,6 +447,7 @@ mod tests {
         assert!(parses(&format!(r#"<input {ns} xmlns="urn:x"/>"#)));
         assert!(parses(&format!(r#"<input {ns}><x xmlns:p=""/></input>"#)));
         assert!(parses(&format!(r#"<input {ns}><x xmlns:xmlns="urn:x"/></input>"#)));
+        assert!(parses(&format!("\u{feff}<input {ns}/>")), "roxmltree skips a byte order mark of its own");
         let root = Document::parse(&format!(r#"<input xml:xmlns="{UCWA}"/>"#))
             .unwrap()
             .root_element()
@@ -459,6 +465,7 @@ mod tests {
             format!(r#"<input {ns} xmlns="urn:x"/>"#),
             format!(r#"<input {ns}><x xmlns:p=""/></input>"#),
             format!(r#"<input {ns}><x xmlns:xmlns="urn:x"/></input>"#),
+            format!("\u{feff}\u{feff}<input {ns}/>"),
         ] {
             assert_eq!(verdict(body.as_bytes()), Verdict::Deserialization, "{body}");
         }
