@@ -24,7 +24,7 @@ use crate::text::{Capture, bom_len, utf8_char, word};
 /// non-ASCII byte is a syntax error already.
 pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
     let mut parser = Parser { bytes: input, pos: bom_len(input), error: DecodeError::new(Kind::Empty, 0) };
-    parser.document().map_err(|Stop| parser.error)
+    parser.document().map_err(|Stop| parser.error)?.finish()
 }
 
 /// Whether a byte ends a run of plain string content: quote, backslash, control, non-ASCII.
@@ -135,7 +135,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn document(&mut self) -> Step<Report> {
+    /// Reads the whole document; what it found, valid or not, is in the slots returned.
+    fn document(&mut self) -> Step<Slots> {
         self.skip_whitespace();
         match self.peek() {
             None => return Err(self.fail(Kind::Empty)),
@@ -179,10 +180,7 @@ impl<'a> Parser<'a> {
                     if self.peek().is_some() {
                         return Err(self.fail(Kind::TrailingContent));
                     }
-                    return slots.finish().map_err(|error| {
-                        self.error = error;
-                        Stop
-                    });
+                    return Ok(slots);
                 }
                 let closer = if nesting.in_array() { b']' } else { b'}' };
                 match self.peek() {
