@@ -270,7 +270,8 @@ impl Document<'_> {
         let attributes_at = self.reader.pos;
         let mut count = 0;
         let mut any_prefixed = false;
-        // The value of the unprefixed `name` attribute, which names a property.
+        // The value of the `name` attribute (a name without a colon, so unprefixed), which
+        // names a property.
         let mut name_value = None;
         let empty = loop {
             let r = &mut self.reader;
@@ -295,7 +296,7 @@ impl Document<'_> {
                 return Err(self.reader.stop_at(Kind::TooManyAttributes, attribute_at));
             }
             any_prefixed |= self.is_prefixed(&name);
-            if name.prefix().is_none() && same_bytes(self.reader.slice(name.full), b"name") {
+            if same_bytes(self.reader.slice(name.full), b"name") {
                 name_value = Some(value);
             }
             self.declare(attribute_at, attribute, value.literal)?;
