@@ -442,7 +442,7 @@ impl Document<'_> {
             // No tab, line end or other control character in a literal value.
             return matches_ignore_case(expected.as_bytes(), self.reader.slice(value.span));
         }
-        let lower = |c: u32| if (0x41..=0x5A).contains(&c) { c | 0x20 } else { c };
+        let lower = |c: u32| char::from_u32(c).map_or(c, |c| u32::from(c.to_ascii_lowercase()));
         self.value_chars(value.span).map(lower).eq(expected.bytes().map(|b| lower(u32::from(b))))
     }
 
