@@ -2,6 +2,8 @@
 //! static bearer tokens, or (feature `jwt`) verified JWTs.
 
 use http::{Extensions, HeaderMap, header::AUTHORIZATION};
+use std::sync::Arc;
+
 use mediadiag::Scopes;
 
 /// The outcome of checking a request's credentials.
@@ -22,7 +24,34 @@ pub enum Authorization {
 pub trait ScopeSource: Send + Sync + 'static {
     /// Checks the request's credentials and tells which scopes they grant.
     fn authorize(&self, headers: &HeaderMap, extensions: &Extensions) -> Authorization;
+
+    /// Like [`authorize`](Self::authorize), and also who the credentials name, for sources
+    /// that know (a verified JWT's `oid`, else its `sub`). The default names nobody.
+    fn authorize_principal(&self, headers: &HeaderMap, extensions: &Extensions) -> (Authorization, Option<String>) {
+        (self.authorize(headers, extensions), None)
+    }
 }
+
+/// A boxed or shared source, such as a `Box<dyn ScopeSource>` chosen at start.
+macro_rules! forward_scope_source {
+    ($($pointer:ident),*) => {$(
+        impl<T: ScopeSource + ?Sized> ScopeSource for $pointer<T> {
+            fn authorize(&self, headers: &HeaderMap, extensions: &Extensions) -> Authorization {
+                (**self).authorize(headers, extensions)
+            }
+
+            fn authorize_principal(
+                &self,
+                headers: &HeaderMap,
+                extensions: &Extensions,
+            ) -> (Authorization, Option<String>) {
+                (**self).authorize_principal(headers, extensions)
+            }
+        }
+    )*};
+}
+
+forward_scope_source!(Box, Arc);
 
 /// Scopes an upstream authentication layer granted, put in the request extensions.
 ///

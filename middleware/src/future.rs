@@ -26,6 +26,7 @@ pub(crate) struct Intercepted<H> {
     pub(crate) parts: http::request::Parts,
     pub(crate) media: MediaType,
     pub(crate) scopes: Scopes,
+    pub(crate) principal: Option<String>,
     pub(crate) application_id: Range<usize>,
     pub(crate) conversation_id: Range<usize>,
     pub(crate) handler: H,
@@ -132,6 +133,7 @@ pin_project! {
             timeout: std::time::Duration,
             permit: OwnedSemaphorePermit,
             error_media: MediaType,
+            report: Report,
             uri: Uri,
             ids: (Range<usize>, Range<usize>),
         },
@@ -159,9 +161,11 @@ impl<F, B, H: ReportHandler> ResponseFuture<F, B, H> {
     }
 }
 
-/// The one tracing event of an intercepted request.
+/// The one tracing event of an intercepted request (DEBUG, as tower-http's trace layer does
+/// for requests), and its count in `mediadiag_requests_total`.
 pub(crate) fn trace(outcome: Outcome, status: StatusCode, (application_id, conversation_id): (&str, &str)) {
-    tracing::info!(
+    crate::metrics::request(status);
+    tracing::debug!(
         target: "tower_mediadiag",
         status = status.as_u16(),
         outcome = outcome.as_str(),
@@ -201,8 +205,11 @@ where
                 StateProj::Reading { body, deadline, collected, intercepted } => {
                     ready!(poll_reading(body, deadline, collected, intercepted, cx))
                 }
-                StateProj::Calling { callback, deadline, timeout, permit: _, error_media, uri, ids } => {
+                StateProj::Calling { callback, deadline, timeout, permit: _, error_media, report, uri, ids } => {
                     let (outcome, response) = ready!(poll_calling(callback, deadline, *timeout, *error_media, cx));
+                    if matches!(outcome, Outcome::Accepted) {
+                        crate::metrics::report(*report);
+                    }
                     State::Ready { response: Some(finish(outcome, response, uri.path(), ids)) }
                 }
             };
@@ -266,6 +273,7 @@ fn poll_reading<B: Body, H: ReportHandler, F>(
         report,
         media_type: request.media,
         scopes: request.scopes,
+        principal: request.principal,
         application_id: request.application_id,
         conversation_id: request.conversation_id,
         parts: request.parts,
@@ -278,6 +286,7 @@ fn poll_reading<B: Body, H: ReportHandler, F>(
             timeout: callback_timeout,
             permit,
             error_media,
+            report,
             uri,
             ids,
         }),

@@ -16,6 +16,7 @@ pub struct Reported {
     pub(crate) report: Report,
     pub(crate) media_type: MediaType,
     pub(crate) scopes: Scopes,
+    pub(crate) principal: Option<String>,
     pub(crate) application_id: Range<usize>,
     pub(crate) conversation_id: Range<usize>,
     pub(crate) parts: http::request::Parts,
@@ -45,6 +46,12 @@ impl Reported {
     /// The scopes the request was granted (at least one Conversations scope).
     pub fn scopes(&self) -> Scopes {
         self.scopes
+    }
+
+    /// Who the credentials name, when the scope source knows (a verified JWT's `oid`, else
+    /// its `sub`); `None` for static tokens and upstream authentication.
+    pub fn principal(&self) -> Option<&str> {
+        self.principal.as_deref()
     }
 
     /// The request's headers.

@@ -111,6 +111,11 @@ struct Claims {
     scp: Option<String>,
     #[serde(default)]
     roles: Option<Vec<String>>,
+    /// Entra ID's object id of the user or application.
+    #[serde(default)]
+    oid: Option<String>,
+    #[serde(default)]
+    sub: Option<String>,
 }
 
 /// What every token must satisfy besides its signature.
@@ -165,26 +170,29 @@ impl JwtScopes {
         }
     }
 
-    fn verify(&self, token: &[u8]) -> Authorization {
+    /// The token's scopes and principal (`oid`, else `sub`) once it verifies.
+    fn verify(&self, token: &[u8]) -> (Authorization, Option<String>) {
+        const INVALID: (Authorization, Option<String>) = (Authorization::Invalid, None);
         if token.len() > MAX_TOKEN_LEN || !is_compact_jws(token) {
-            return Authorization::Invalid;
+            return INVALID;
         }
         let Ok(header) = jsonwebtoken::decode_header(token) else {
-            return Authorization::Invalid;
+            return INVALID;
         };
         let Some((_, validation)) = self.shared.validations.iter().find(|(algorithm, _)| *algorithm == header.alg)
         else {
-            return Authorization::Invalid;
+            return INVALID;
         };
         let Ok(keys) = self.shared.keys.read() else {
-            return Authorization::Invalid;
+            return INVALID;
         };
         for key in keys.candidates(header.kid.as_deref(), header.alg) {
             if let Ok(data) = jsonwebtoken::decode::<Claims>(token, &key.key, validation) {
-                return Authorization::Granted(self.scopes_of(&data.claims));
+                let scopes = self.scopes_of(&data.claims);
+                return (Authorization::Granted(scopes), data.claims.oid.or(data.claims.sub));
             }
         }
-        Authorization::Invalid
+        INVALID
     }
 
     fn scopes_of(&self, claims: &Claims) -> Scopes {
@@ -195,10 +203,14 @@ impl JwtScopes {
 }
 
 impl ScopeSource for JwtScopes {
-    fn authorize(&self, headers: &HeaderMap, _extensions: &Extensions) -> Authorization {
+    fn authorize(&self, headers: &HeaderMap, extensions: &Extensions) -> Authorization {
+        self.authorize_principal(headers, extensions).0
+    }
+
+    fn authorize_principal(&self, headers: &HeaderMap, _extensions: &Extensions) -> (Authorization, Option<String>) {
         match bearer_token(headers) {
             Ok(token) => self.verify(token),
-            Err(authorization) => authorization,
+            Err(authorization) => (authorization, None),
         }
     }
 }

@@ -29,12 +29,15 @@
 #![warn(missing_docs)]
 
 mod auth;
+#[cfg(feature = "batch")]
+pub mod batch;
 mod body;
 mod future;
 mod handler;
 #[cfg(feature = "jwt")]
 pub mod jwt;
 mod layer;
+mod metrics;
 mod respond;
 mod service;
 
@@ -42,6 +45,9 @@ pub use auth::{Authorization, FromExtensions, GrantedScopes, ScopeSource, Static
 pub use body::ResponseBody;
 pub use future::ResponseFuture;
 pub use handler::{Rejection, ReportHandler, Reported, ServiceHandler};
-pub use layer::MediaDiagnosticsLayer;
+pub use layer::{
+    DEFAULT_BODY_LIMIT, DEFAULT_CALLBACK_TIMEOUT, DEFAULT_MAX_CONCURRENT_CALLBACKS, DEFAULT_READ_TIMEOUT,
+    MediaDiagnosticsLayer,
+};
 pub use mediadiag::{DecodeError, Encoding, ErrorCode, ErrorSubcode, MediaType, Report, Scope, Scopes};
 pub use service::MediaDiagnostics;

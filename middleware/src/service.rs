@@ -73,12 +73,13 @@ where
         let content_type =
             request.headers().get(CONTENT_TYPE).map(|value| MediaType::from_content_type(value.as_bytes()));
         match self.refusal(&request, content_type) {
-            Ok((media, scopes)) => {
+            Ok((media, scopes, principal)) => {
                 let (parts, body) = request.into_parts();
                 let intercepted = Intercepted {
                     parts,
                     media,
                     scopes,
+                    principal,
                     application_id: ids.0,
                     conversation_id: ids.1,
                     handler: self.handler.clone(),
@@ -133,16 +134,18 @@ impl Refusal {
 }
 
 impl<S, H, A: ScopeSource> MediaDiagnostics<S, H, A> {
-    /// Method, credentials, scopes, media type, declared size: the first failure wins.
+    /// Method, credentials, scopes, media type, declared size: the first failure wins. Passed,
+    /// the media type, the scopes and the principal the credentials name.
     fn refusal<B>(
         &self,
         request: &Request<B>,
         content_type: Option<Result<MediaType, mediadiag::MediaTypeError>>,
-    ) -> Result<(MediaType, Scopes), Refusal> {
+    ) -> Result<(MediaType, Scopes, Option<String>), Refusal> {
         if request.method() != Method::POST {
             return Err(Refusal::Method);
         }
-        let scopes = match self.scopes.authorize(request.headers(), request.extensions()) {
+        let (authorization, principal) = self.scopes.authorize_principal(request.headers(), request.extensions());
+        let scopes = match authorization {
             Authorization::Granted(scopes) => scopes,
             Authorization::Missing => return Err(Refusal::NoCredentials),
             Authorization::Invalid => return Err(Refusal::InvalidCredentials),
@@ -157,6 +160,6 @@ impl<S, H, A: ScopeSource> MediaDiagnostics<S, H, A> {
         if declared.is_some_and(|length| length > self.config.body_limit as u64) {
             return Err(Refusal::DeclaredTooLarge);
         }
-        Ok((media, scopes))
+        Ok((media, scopes, principal))
     }
 }

@@ -1,0 +1,92 @@
+//! The admin endpoints: `GET /metrics` (Prometheus text format), `GET /healthz` (200 while
+//! the process runs), `GET /readyz` (200 when every store accepts writes, else 503).
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{Method, Request, Response, StatusCode, header::CONTENT_TYPE};
+use http_body_util::Full;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use tokio::net::TcpListener;
+use tower_mediadiag::batch::Batcher;
+
+/// Bucket bounds of `mediadiag_store_commit_duration_seconds`, 50 µs to 10 s.
+const COMMIT_SECONDS: [f64; 14] =
+    [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0, 10.0];
+/// Bucket bounds of `mediadiag_store_batch_reports`, 1 to 4096.
+const BATCH_REPORTS: [f64; 13] = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0, 2048.0, 4096.0];
+
+/// Installs the Prometheus recorder behind the `metrics` facade; the handle renders it.
+pub(crate) fn install_recorder() -> Result<PrometheusHandle, String> {
+    let describe = |builder: PrometheusBuilder, name: &str, buckets: &[f64]| {
+        builder.set_buckets_for_metric(Matcher::Full(name.to_owned()), buckets).map_err(|error| error.to_string())
+    };
+    let builder = describe(PrometheusBuilder::new(), "mediadiag_store_commit_duration_seconds", &COMMIT_SECONDS)?;
+    let builder = describe(builder, "mediadiag_store_batch_reports", &BATCH_REPORTS)?;
+    let handle = builder.install_recorder().map_err(|error| error.to_string())?;
+    metrics::describe_counter!("mediadiag_requests_total", "Intercepted reportMediaDiagnostics requests by status.");
+    metrics::describe_counter!("mediadiag_reports_total", "Reports answered 204 (committed), by code and subcode.");
+    metrics::describe_histogram!("mediadiag_store_commit_duration_seconds", "Time of one batch's commit.");
+    metrics::describe_histogram!("mediadiag_store_batch_reports", "Reports in one committed batch.");
+    metrics::describe_gauge!("mediadiag_store_queue_reports", "Reports waiting in a store's queue.");
+    Ok(handle)
+}
+
+/// Serves the admin endpoints on `listener` until the process ends.
+pub(crate) async fn serve(listener: TcpListener, metrics: PrometheusHandle, batcher: Batcher) {
+    let upkeep = metrics.clone();
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            ticks.tick().await;
+            upkeep.run_upkeep();
+        }
+    });
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { continue };
+        let (metrics, batcher) = (metrics.clone(), batcher.clone());
+        let service = hyper::service::service_fn(move |request| {
+            let response = answer(&request, &metrics, &batcher);
+            async move { Ok::<_, Infallible>(response) }
+        });
+        tokio::spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(Duration::from_secs(10))
+                .serve_connection(TokioIo::new(stream), service);
+            let _ = connection.await;
+        });
+    }
+}
+
+fn answer<B>(request: &Request<B>, metrics: &PrometheusHandle, batcher: &Batcher) -> Response<Full<Bytes>> {
+    if request.method() != Method::GET {
+        return text(StatusCode::METHOD_NOT_ALLOWED, "only GET\n".to_owned());
+    }
+    match request.uri().path() {
+        "/metrics" => {
+            let mut response = text(StatusCode::OK, metrics.render());
+            response.headers_mut().insert(CONTENT_TYPE, http::HeaderValue::from_static("text/plain; version=0.0.4"));
+            response
+        }
+        "/healthz" => text(StatusCode::OK, "ok\n".to_owned()),
+        "/readyz" => {
+            let mut body = String::new();
+            for (store, ready) in batcher.readiness() {
+                body.push_str(&format!("{store}: {}\n", if ready { "ready" } else { "cannot write" }));
+            }
+            let status = if batcher.is_ready() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+            text(status, body)
+        }
+        _ => text(StatusCode::NOT_FOUND, "not found\n".to_owned()),
+    }
+}
+
+fn text(status: StatusCode, body: String) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    response.headers_mut().insert(CONTENT_TYPE, http::HeaderValue::from_static("text/plain; charset=utf-8"));
+    response
+}

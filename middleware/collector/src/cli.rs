@@ -1,0 +1,207 @@
+//! The command line: every flag, with the environment variable that can set it instead.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use mediadiag::{Scope, Scopes};
+
+/// Receives UCWA reportMediaDiagnostics from desk phones and stores every report durably:
+/// a 204 means every store committed it.
+#[derive(Debug, Parser)]
+#[command(name = "mediadiag-collector", version, args_conflicts_with_subcommands = true)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Option<Command>,
+    #[command(flatten)]
+    pub(crate) serve: Serve,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Counts the stored reports per errorCode and errorSubcode over a window.
+    Summary(Summary),
+}
+
+/// Flags of the service itself.
+#[derive(Debug, Args)]
+pub(crate) struct Serve {
+    /// Address to serve reportMediaDiagnostics on.
+    #[arg(long, env = "MEDIADIAG_LISTEN", default_value = "127.0.0.1:8080")]
+    pub(crate) listen: SocketAddr,
+
+    /// A static bearer token: `TOKEN` grants both Conversations scopes, `TOKEN=SCOPE,SCOPE`
+    /// only those listed. Repeatable (space-separated in the variable). Without any token
+    /// or JWT flag, a random token is made and printed.
+    #[arg(long = "token", env = "MEDIADIAG_TOKEN", value_name = "TOKEN[=SCOPE,SCOPE]", value_parser = parse_token, value_delimiter = ' ')]
+    pub(crate) tokens: Vec<Token>,
+
+    /// Verify bearer JWTs signed with this HS256 secret (32 bytes or more).
+    #[arg(long, env = "MEDIADIAG_JWT_HS256", value_name = "SECRET", conflicts_with = "tokens")]
+    pub(crate) jwt_hs256: Option<String>,
+
+    /// Verify bearer JWTs with the keys of this JWKS file or http(s) URL.
+    #[arg(long, env = "MEDIADIAG_JWKS", value_name = "PATH_OR_URL", conflicts_with = "tokens")]
+    pub(crate) jwks: Option<String>,
+
+    /// The `aud` a JWT must carry.
+    #[arg(long, env = "MEDIADIAG_JWT_AUDIENCE", value_name = "AUD")]
+    pub(crate) jwt_audience: Option<String>,
+
+    /// The `iss` a JWT must carry.
+    #[arg(long, env = "MEDIADIAG_JWT_ISSUER", value_name = "ISS")]
+    pub(crate) jwt_issuer: Option<String>,
+
+    /// Where reports are committed before their 204: `sqlite:PATH` (optionally
+    /// `?max_page_count=N`), `jsonl:-` (stdout) or `jsonl:PATH`. Repeatable (space-separated
+    /// in the variable): a 204 means every store committed.
+    #[arg(
+        long = "store",
+        env = "MEDIADIAG_STORE",
+        value_name = "URL",
+        default_value = "sqlite:mediadiag.db",
+        value_delimiter = ' '
+    )]
+    pub(crate) stores: Vec<String>,
+
+    /// Power-loss durability: SQLite `synchronous=FULL`, an fsync per batch for JSON-lines
+    /// files. Without it a 204'd report survives a crash or kill of the collector, not a power
+    /// loss.
+    #[arg(long, env = "MEDIADIAG_FSYNC")]
+    pub(crate) fsync: bool,
+
+    /// Address of /metrics, /healthz and /readyz, or `off`.
+    #[arg(long, env = "MEDIADIAG_ADMIN", value_name = "ADDR|off", default_value = "127.0.0.1:9464", value_parser = parse_admin)]
+    pub(crate) admin: Admin,
+
+    /// Largest accepted body, in bytes; larger ones get 413.
+    #[arg(long, env = "MEDIADIAG_BODY_LIMIT", value_name = "BYTES", default_value_t = tower_mediadiag::DEFAULT_BODY_LIMIT)]
+    pub(crate) body_limit: usize,
+
+    /// Time allowed for a whole body to arrive; then 408.
+    #[arg(long, env = "MEDIADIAG_READ_TIMEOUT", value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub(crate) read_timeout: Duration,
+
+    /// Deadline of the commit: past it, 504.
+    #[arg(long, env = "MEDIADIAG_CALLBACK_TIMEOUT", value_name = "DURATION", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub(crate) callback_timeout: Duration,
+
+    /// Most reports waiting for their commit at once; past that, 503 with Retry-After.
+    #[arg(long, env = "MEDIADIAG_MAX_CONCURRENT_CALLBACKS", value_name = "N", default_value_t = 4096)]
+    pub(crate) max_concurrent_callbacks: usize,
+
+    /// Reports each store's queue holds; past that, 503 with Retry-After at once.
+    #[arg(long, env = "MEDIADIAG_QUEUE_CAPACITY", value_name = "N", default_value_t = 4096)]
+    pub(crate) queue_capacity: usize,
+
+    /// Most reports in one transaction.
+    #[arg(long, env = "MEDIADIAG_MAX_BATCH", value_name = "N", default_value_t = 1024)]
+    pub(crate) max_batch: usize,
+
+    /// The Retry-After seconds of a 503.
+    #[arg(long, env = "MEDIADIAG_RETRY_AFTER", value_name = "SECONDS", default_value_t = 1)]
+    pub(crate) retry_after: u32,
+
+    /// Most open connections; more are closed as soon as they are accepted, never queued.
+    #[arg(long, env = "MEDIADIAG_MAX_CONNECTIONS", value_name = "N", default_value_t = 10_000)]
+    pub(crate) max_connections: usize,
+
+    /// HTTP/1: time from when a connection waits for a request (a new connection, or an idle
+    /// keep-alive one) until the request's whole head has arrived; then the connection closes.
+    /// It is also the keep-alive idle timeout.
+    #[arg(long, env = "MEDIADIAG_HEADER_READ_TIMEOUT", value_name = "DURATION", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub(crate) header_read_timeout: Duration,
+
+    /// HTTP/2: most concurrent streams per connection.
+    #[arg(long, env = "MEDIADIAG_HTTP2_MAX_STREAMS", value_name = "N", default_value_t = 100)]
+    pub(crate) http2_max_streams: u32,
+
+    /// HTTP/2: a connection is pinged after this long without frames, and closed if the ping
+    /// is not answered within the same time.
+    #[arg(long, env = "MEDIADIAG_HTTP2_KEEP_ALIVE", value_name = "DURATION", default_value = "60s", value_parser = humantime::parse_duration)]
+    pub(crate) http2_keep_alive: Duration,
+
+    /// Time in-flight requests and queued commits get after SIGTERM or Ctrl-C.
+    #[arg(long, env = "MEDIADIAG_DRAIN_TIMEOUT", value_name = "DURATION", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub(crate) drain_timeout: Duration,
+}
+
+/// Flags of `summary`.
+#[derive(Debug, Args)]
+pub(crate) struct Summary {
+    /// The store to read (`sqlite:PATH`).
+    #[arg(long, env = "MEDIADIAG_STORE", value_name = "URL", default_value = "sqlite:mediadiag.db")]
+    pub(crate) store: String,
+
+    /// The window: reports received this long ago or later.
+    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = humantime::parse_duration)]
+    pub(crate) since: Duration,
+
+    /// One JSON object on stdout instead of the table, for scripts.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// A static token and the scopes it grants.
+#[derive(Clone, Debug)]
+pub(crate) struct Token {
+    pub(crate) token: String,
+    pub(crate) scopes: Scopes,
+}
+
+/// `--admin`: an address, or `off`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Admin {
+    Off,
+    On(SocketAddr),
+}
+
+fn parse_admin(value: &str) -> Result<Admin, String> {
+    if value == "off" {
+        return Ok(Admin::Off);
+    }
+    value.parse().map(Admin::On).map_err(|_| format!("{value:?} is neither an address (HOST:PORT) nor `off`"))
+}
+
+/// `TOKEN` (both Conversations scopes) or `TOKEN=SCOPE,SCOPE` (only these; names that are no
+/// scope grant nothing). Scope names contain a dot and base64 never does, so UCWA tokens like
+/// `cwt=AbC` stay whole.
+pub(crate) fn parse_token(value: &str) -> Result<Token, String> {
+    let listed = value.rsplit_once('=').filter(|(_, scopes)| scopes.split(',').all(|scope| scope.contains('.')));
+    let (token, scopes) = match listed {
+        Some((token, scopes)) => (token, scopes.split(',').filter_map(Scope::from_name).collect()),
+        None => (value, Scopes::BOTH),
+    };
+    if token.is_empty() {
+        return Err("the token is empty".to_owned());
+    }
+    Ok(Token { token: token.to_owned(), scopes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_grant_both_scopes_or_the_listed_ones() {
+        let both = parse_token("cwt=AbC+/9==").unwrap();
+        assert_eq!((both.token.as_str(), both.scopes), ("cwt=AbC+/9==", Scopes::BOTH));
+        let receive = parse_token("phone=Conversations.Receive").unwrap();
+        assert_eq!((receive.token.as_str(), receive.scopes), ("phone", Scopes::from_scp("Conversations.Receive")));
+        assert_eq!(parse_token("other=User.ReadWrite").unwrap().scopes, Scopes::NONE);
+        assert!(parse_token("").is_err());
+        assert!(parse_token("=Conversations.Receive").is_err());
+    }
+
+    #[test]
+    fn every_flag_parses_and_admin_can_be_off() {
+        let cli =
+            Cli::try_parse_from(["mediadiag-collector", "--admin", "off", "--store", "jsonl:-", "--fsync"]).unwrap();
+        assert!(matches!(cli.serve.admin, Admin::Off));
+        assert_eq!(cli.serve.stores, ["jsonl:-"]);
+        assert!(cli.serve.fsync);
+        assert!(Cli::try_parse_from(["mediadiag-collector", "--admin", "nowhere"]).is_err());
+        let summary = Cli::try_parse_from(["mediadiag-collector", "summary", "--since", "2h", "--json"]).unwrap();
+        assert!(matches!(summary.command, Some(Command::Summary(Summary { json: true, .. }))));
+    }
+}

@@ -1,0 +1,232 @@
+//! The [`Batcher`]: the report handler that queues each report for every store and answers
+//! once all of them committed it.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll, ready};
+use std::time::SystemTime;
+
+use tokio::sync::{mpsc, oneshot, watch};
+
+use super::record::Record;
+use super::store::Store;
+use super::writer::{Pending, Writer};
+use crate::{Rejection, ReportHandler, Reported};
+
+/// Default reports a store's queue holds; past that, 503.
+pub const DEFAULT_QUEUE_CAPACITY: usize = 4096;
+/// Default most reports in one transaction.
+pub const DEFAULT_MAX_BATCH: usize = 1024;
+
+/// One store's end of the queue.
+#[derive(Debug)]
+struct Queue {
+    name: Arc<str>,
+    sender: mpsc::Sender<Pending>,
+    ready: Arc<AtomicBool>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    queues: Vec<Queue>,
+    retry_after_seconds: u32,
+}
+
+/// A [`ReportHandler`] that answers `Ok(())` only once every store committed the report.
+///
+/// Made by [`Batcher::builder`]; clones share the queues. See the [module docs](super).
+#[derive(Clone, Debug)]
+pub struct Batcher {
+    shared: Arc<Shared>,
+}
+
+/// Starts one writer per store.
+type Start = Box<dyn FnOnce(&Settings, watch::Receiver<bool>, oneshot::Sender<()>) -> Queue>;
+
+struct Settings {
+    queue_capacity: usize,
+    max_batch: usize,
+}
+
+/// Configures a [`Batcher`]: its stores, queue size, batch size and `Retry-After`.
+pub struct BatcherBuilder {
+    settings: Settings,
+    retry_after_seconds: u32,
+    stores: Vec<Start>,
+}
+
+impl std::fmt::Debug for BatcherBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatcherBuilder").field("stores", &self.stores.len()).finish_non_exhaustive()
+    }
+}
+
+impl Batcher {
+    /// A batcher with no store yet (add them with [`BatcherBuilder::store`]).
+    pub fn builder() -> BatcherBuilder {
+        BatcherBuilder {
+            settings: Settings { queue_capacity: DEFAULT_QUEUE_CAPACITY, max_batch: DEFAULT_MAX_BATCH },
+            retry_after_seconds: 1,
+            stores: Vec::new(),
+        }
+    }
+
+    /// Whether every store accepts writes: its last commit or probe succeeded and its writer
+    /// runs.
+    pub fn is_ready(&self) -> bool {
+        self.readiness().all(|(_, ready)| ready)
+    }
+
+    /// Each store's name and whether it accepts writes.
+    pub fn readiness(&self) -> impl Iterator<Item = (&str, bool)> {
+        let ready = |queue: &Queue| queue.ready.load(Ordering::Relaxed) && !queue.sender.is_closed();
+        self.shared.queues.iter().map(move |queue| (&*queue.name, ready(queue)))
+    }
+
+    fn unavailable(&self, message: &'static str) -> Rejection {
+        Rejection { message, ..Rejection::service_unavailable(self.shared.retry_after_seconds) }
+    }
+}
+
+impl BatcherBuilder {
+    /// Adds a store, named in logs and in the metrics' `store` label. Its writer starts on a
+    /// thread of its own at [`build`](Self::build).
+    #[must_use]
+    pub fn store(mut self, name: impl Into<String>, store: impl Store) -> Self {
+        let name: Arc<str> = name.into().into();
+        self.stores.push(Box::new(move |settings, closing, done| {
+            let (sender, queue) = mpsc::channel(settings.queue_capacity.max(1));
+            let ready = Arc::new(AtomicBool::new(true));
+            let writer = Writer {
+                name: name.clone(),
+                store,
+                queue,
+                ready: ready.clone(),
+                max_batch: settings.max_batch.max(1),
+                closing,
+            };
+            if let Err(error) = writer.spawn(done) {
+                tracing::error!(store = %name, %error, "no thread for the store's writer");
+            }
+            Queue { name, sender, ready }
+        }));
+        self
+    }
+
+    /// Reports each store's queue holds (default 4096); a report that finds one full is
+    /// answered 503 with `Retry-After` at once.
+    #[must_use]
+    pub fn queue_capacity(mut self, reports: usize) -> Self {
+        self.settings.queue_capacity = reports;
+        self
+    }
+
+    /// Most reports in one transaction (default 1024).
+    #[must_use]
+    pub fn max_batch(mut self, reports: usize) -> Self {
+        self.settings.max_batch = reports;
+        self
+    }
+
+    /// The `Retry-After` seconds of this handler's 503s (default 1).
+    #[must_use]
+    pub fn retry_after(mut self, seconds: u32) -> Self {
+        self.retry_after_seconds = seconds;
+        self
+    }
+
+    /// Starts the writers: the handler, and the handle that shuts them down.
+    pub fn build(self) -> (Batcher, Writers) {
+        let (closing, closing_receiver) = watch::channel(false);
+        let mut done = Vec::new();
+        let queues = self
+            .stores
+            .into_iter()
+            .map(|start| {
+                let (finished, finished_receiver) = oneshot::channel();
+                done.push(finished_receiver);
+                start(&self.settings, closing_receiver.clone(), finished)
+            })
+            .collect();
+        let shared = Arc::new(Shared { queues, retry_after_seconds: self.retry_after_seconds });
+        (Batcher { shared }, Writers { closing, done })
+    }
+}
+
+impl ReportHandler for Batcher {
+    type Future = Committed;
+
+    fn handle(&self, reported: Reported) -> Committed {
+        let queues = &self.shared.queues;
+        // Room in every queue first, so that a full one leaves the report in none.
+        let mut permits = Vec::with_capacity(queues.len());
+        for queue in queues {
+            match queue.sender.try_reserve() {
+                Ok(permit) => permits.push(permit),
+                Err(_) => return Committed::refused(self.unavailable("The report queue is full; retry later.")),
+            }
+        }
+        let record = Arc::new(Record::new(&reported, SystemTime::now()));
+        let waiting = permits
+            .into_iter()
+            .map(|permit| {
+                let (ack, committed) = oneshot::channel();
+                permit.send(Pending { record: record.clone(), ack });
+                committed
+            })
+            .collect();
+        Committed { waiting, refused: None, failed: self.unavailable("The report could not be stored; retry later.") }
+    }
+}
+
+/// The future of [`Batcher`]'s handler: `Ok(())` once every store committed the report.
+#[derive(Debug)]
+pub struct Committed {
+    waiting: Vec<oneshot::Receiver<bool>>,
+    refused: Option<Rejection>,
+    failed: Rejection,
+}
+
+impl Committed {
+    fn refused(rejection: Rejection) -> Self {
+        Committed { waiting: Vec::new(), refused: Some(rejection), failed: rejection }
+    }
+}
+
+impl Future for Committed {
+    type Output = Result<(), Rejection>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if let Some(rejection) = self.refused.take() {
+            return Poll::Ready(Err(rejection));
+        }
+        while let Some(last) = self.waiting.last_mut() {
+            // A writer that is gone never acknowledged: that is not a commit either.
+            if ready!(Pin::new(last).poll(cx)) != Ok(true) {
+                return Poll::Ready(Err(self.failed));
+            }
+            self.waiting.pop();
+        }
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// The running writers. [`shutdown`](Self::shutdown) them after the server stopped.
+#[derive(Debug)]
+pub struct Writers {
+    closing: watch::Sender<bool>,
+    done: Vec<oneshot::Receiver<()>>,
+}
+
+impl Writers {
+    /// Closes every queue (reports that still arrive get 503), waits until every queued report
+    /// is committed and acknowledged, and the writers have stopped.
+    pub async fn shutdown(self) {
+        let _ = self.closing.send(true);
+        for done in self.done {
+            let _ = done.await;
+        }
+    }
+}

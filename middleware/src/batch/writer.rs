@@ -1,0 +1,108 @@
+//! One store's writer: drains its queue into batches, commits each, acknowledges each report.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::sync::{mpsc, oneshot, watch};
+
+use super::record::Record;
+use super::store::{Batch, Store, StoreError};
+
+/// How often a store that is not ready is asked again.
+const PROBE_INTERVAL: Duration = Duration::from_secs(1);
+
+/// A queued report and where its request waits for the commit (`true`: committed).
+pub(crate) struct Pending {
+    pub(crate) record: Arc<Record>,
+    pub(crate) ack: oneshot::Sender<bool>,
+}
+
+/// Everything a writer owns.
+pub(crate) struct Writer<S> {
+    pub(crate) name: Arc<str>,
+    pub(crate) store: S,
+    pub(crate) queue: mpsc::Receiver<Pending>,
+    pub(crate) ready: Arc<AtomicBool>,
+    pub(crate) max_batch: usize,
+    pub(crate) closing: watch::Receiver<bool>,
+}
+
+impl<S: Store> Writer<S> {
+    /// Runs the writer on a thread of its own; `done` is dropped when it has finished.
+    pub(crate) fn spawn(self, done: oneshot::Sender<()>) -> std::io::Result<()> {
+        let name = format!("store {}", self.name);
+        std::thread::Builder::new().name(name).spawn(move || {
+            let _done = done;
+            match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(runtime) => runtime.block_on(self.run()),
+                Err(error) => tracing::error!(store = %self.name, %error, "the store's writer could not start"),
+            }
+        })?;
+        Ok(())
+    }
+
+    /// Until the queue is closed and empty: commit what is queued, probe while not ready.
+    async fn run(mut self) {
+        let mut batch = Batch::default();
+        let mut acks = Vec::new();
+        let mut closed = false;
+        loop {
+            let not_ready = !self.ready.load(Ordering::Relaxed);
+            tokio::select! {
+                biased;
+                pending = self.queue.recv() => match pending {
+                    Some(first) => self.commit_queued(first, &mut batch, &mut acks).await,
+                    None => break,
+                },
+                _ = self.closing.changed(), if !closed => {
+                    // No new reports; the ones queued are still committed.
+                    closed = true;
+                    self.queue.close();
+                }
+                () = tokio::time::sleep(PROBE_INTERVAL), if not_ready => {
+                    let probed = self.store.probe().await;
+                    self.record_health(probed.as_ref().err());
+                }
+            }
+        }
+    }
+
+    /// Takes `first` and whatever else is queued (up to the batch size), commits them as one
+    /// batch, then tells every waiting request how it went.
+    async fn commit_queued(&mut self, first: Pending, batch: &mut Batch, acks: &mut Vec<oneshot::Sender<bool>>) {
+        let mut next = Some(first);
+        while let Some(pending) = next {
+            // A request that stopped waiting (its deadline passed, its client left) was not
+            // answered 204 and will not be: its report is not written.
+            if !pending.ack.is_closed() {
+                batch.records.push(pending.record);
+                acks.push(pending.ack);
+            }
+            next = if batch.len() < self.max_batch { self.queue.try_recv().ok() } else { None };
+        }
+        crate::metrics::queue(&self.name, self.queue.len());
+        if batch.is_empty() {
+            return;
+        }
+        let started = Instant::now();
+        let committed = self.store.commit(batch).await;
+        crate::metrics::commit(&self.name, started.elapsed().as_secs_f64(), batch.len());
+        self.record_health(committed.as_ref().err());
+        for ack in acks.drain(..) {
+            let _ = ack.send(committed.is_ok());
+        }
+        batch.records.clear();
+    }
+
+    /// Keeps the readiness flag, and logs when the store fails and when it recovers.
+    fn record_health(&self, error: Option<&StoreError>) {
+        let was_ready = self.ready.swap(error.is_none(), Ordering::Relaxed);
+        match (was_ready, error) {
+            (true, Some(error)) => tracing::warn!(store = %self.name, %error, "the store cannot write"),
+            (false, Some(error)) => tracing::debug!(store = %self.name, %error, "the store still cannot write"),
+            (false, None) => tracing::info!(store = %self.name, "the store writes again"),
+            (true, None) => {}
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! What the layer and the batch writers count, through the `metrics` facade (feature
+//! `metrics`): names and labels are the SPEC's section 7. Without the feature these do nothing.
+//!
+//! No label carries an application or conversation id: every label value here comes from a
+//! fixed, small set (statuses, code and subcode names, store names chosen by the owner).
+
+use http::StatusCode;
+use mediadiag::Report;
+
+/// Counts one intercepted request by its status: `mediadiag_requests_total{status}`.
+pub(crate) fn request(status: StatusCode) {
+    #[cfg(feature = "metrics")]
+    metrics::counter!("mediadiag_requests_total", "status" => status.as_str().to_owned()).increment(1);
+    #[cfg(not(feature = "metrics"))]
+    let _ = status;
+}
+
+/// Counts one report answered 204: `mediadiag_reports_total{error_code,error_subcode}`, an
+/// absent value as the empty label value.
+pub(crate) fn report(report: Report) {
+    #[cfg(feature = "metrics")]
+    metrics::counter!(
+        "mediadiag_reports_total",
+        "error_code" => report.error_code.map_or("", |code| code.as_str()),
+        "error_subcode" => report.error_subcode.map_or("", |subcode| subcode.as_str()),
+    )
+    .increment(1);
+    #[cfg(not(feature = "metrics"))]
+    let _ = report;
+}
+
+/// Records one committed (or failed) batch of `store`: its duration and its size.
+#[cfg(feature = "batch")]
+pub(crate) fn commit(store: &str, seconds: f64, reports: usize) {
+    #[cfg(feature = "metrics")]
+    {
+        let store = store.to_owned();
+        metrics::histogram!("mediadiag_store_commit_duration_seconds", "store" => store.clone()).record(seconds);
+        metrics::histogram!("mediadiag_store_batch_reports", "store" => store).record(reports as f64);
+    }
+    #[cfg(not(feature = "metrics"))]
+    let _ = (store, seconds, reports);
+}
+
+/// The reports waiting in `store`'s queue: `mediadiag_store_queue_reports{store}`.
+#[cfg(feature = "batch")]
+pub(crate) fn queue(store: &str, reports: usize) {
+    #[cfg(feature = "metrics")]
+    metrics::gauge!("mediadiag_store_queue_reports", "store" => store.to_owned()).set(reports as f64);
+    #[cfg(not(feature = "metrics"))]
+    let _ = (store, reports);
+}
