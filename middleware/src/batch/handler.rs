@@ -32,6 +32,8 @@ struct Queue {
 struct Shared {
     queues: Vec<Queue>,
     retry_after_seconds: u32,
+    /// Set by [`Writers::shutdown`]: no report is queued any more.
+    closed: Arc<AtomicBool>,
 }
 
 /// A [`ReportHandler`] that answers `Ok(())` only once every store committed the report.
@@ -150,8 +152,9 @@ impl BatcherBuilder {
                 start(&self.settings, closing_receiver.clone(), finished)
             })
             .collect();
-        let shared = Arc::new(Shared { queues, retry_after_seconds: self.retry_after_seconds });
-        (Batcher { shared }, Writers { closing, done })
+        let closed = Arc::new(AtomicBool::new(false));
+        let shared = Arc::new(Shared { queues, retry_after_seconds: self.retry_after_seconds, closed: closed.clone() });
+        (Batcher { shared }, Writers { closing, closed, done })
     }
 }
 
@@ -159,6 +162,9 @@ impl ReportHandler for Batcher {
     type Future = Committed;
 
     fn handle(&self, reported: Reported) -> Committed {
+        if self.shared.closed.load(Ordering::Acquire) {
+            return Committed::refused(self.unavailable("The collector is shutting down; retry later."));
+        }
         let queues = &self.shared.queues;
         // Room in every queue first, so that a full one leaves the report in none.
         let mut permits = Vec::with_capacity(queues.len());
@@ -217,6 +223,7 @@ impl Future for Committed {
 #[derive(Debug)]
 pub struct Writers {
     closing: watch::Sender<bool>,
+    closed: Arc<AtomicBool>,
     done: Vec<oneshot::Receiver<()>>,
 }
 
@@ -224,6 +231,7 @@ impl Writers {
     /// Closes every queue (reports that still arrive get 503), waits until every queued report
     /// is committed and acknowledged, and the writers have stopped.
     pub async fn shutdown(self) {
+        self.closed.store(true, Ordering::Release);
         let _ = self.closing.send(true);
         for done in self.done {
             let _ = done.await;

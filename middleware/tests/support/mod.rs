@@ -177,8 +177,14 @@ pub async fn start_with<A: ScopeSource>(
 ) -> Server {
     quiet_expected_panics();
     let recorder = Recorder::default();
-    let inner_calls = Arc::new(AtomicUsize::new(0));
     let layer = configure(MediaDiagnosticsLayer::new(recorder.clone()).scope_source(scopes));
+    serve(layer, recorder).await
+}
+
+/// Serves `layer` (with any handler) in front of the inner service, as [`start`] does;
+/// `recorder` is the server's, for handlers that are one.
+pub async fn serve<H: ReportHandler, A: ScopeSource>(layer: MediaDiagnosticsLayer<H, A>, recorder: Recorder) -> Server {
+    let inner_calls = Arc::new(AtomicUsize::new(0));
     let counter = inner_calls.clone();
     let service = ServiceBuilder::new().layer(layer).service_fn(move |request: Request<Incoming>| {
         counter.fetch_add(1, Ordering::SeqCst);

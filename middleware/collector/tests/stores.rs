@@ -1,0 +1,283 @@
+//! The stores against their faults: a 204 means committed, read back by this process from the
+//! files the collector wrote; a store that cannot write gets 503, never 204.
+
+mod support;
+
+use std::collections::HashSet;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use support::{Collector, Phone, SEED_JSON, database, stored_conversations};
+
+fn sqlite_store(path: &std::path::Path) -> String {
+    format!("sqlite:{}", path.display())
+}
+
+#[test]
+fn kill_9_under_load_loses_no_report_that_got_204_and_a_restart_keeps_appending() {
+    let (dir, path) = database();
+    let store = sqlite_store(&path);
+    let collector = Collector::start_in(dir.path(), &["--token", support::TOKEN, "--store", &store]);
+    let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    let phones: Vec<_> = (0..64)
+        .map(|phone| {
+            let (address, acknowledged) = (collector.address.clone(), acknowledged.clone());
+            std::thread::spawn(move || {
+                let Ok(mut connection) = Phone::connect(&address) else { return };
+                // Bounded: the kill ends every connection long before this.
+                for n in 0..1_000_000 {
+                    let conversation = format!("p{phone}-{n}");
+                    match connection.report(&conversation, SEED_JSON) {
+                        Ok(reply) if reply.status == 204 => acknowledged.lock().unwrap().push(conversation),
+                        Ok(reply) => panic!("unexpected {} before the kill: {}", reply.status, reply.body),
+                        Err(_) => return,
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(2));
+    let mut collector = collector;
+    collector.child.kill().unwrap(); // SIGKILL
+    collector.child.wait().unwrap();
+    for phone in phones {
+        phone.join().unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(acknowledged.len() > 1000, "only {} reports got 204 in 2 s", acknowledged.len());
+    let stored: HashSet<String> = stored_conversations(&path).into_iter().collect();
+    let lost: Vec<_> = acknowledged.iter().filter(|id| !stored.contains(*id)).collect();
+    assert!(
+        lost.is_empty(),
+        "{} of {} reports that got 204 are not stored: {:?}",
+        lost.len(),
+        acknowledged.len(),
+        &lost[..lost.len().min(5)]
+    );
+
+    let before = stored.len();
+    let collector = Collector::start_in(dir.path(), &["--token", support::TOKEN, "--store", &store]);
+    let reply = Phone::connect(&collector.address).unwrap().report("after-restart", SEED_JSON).unwrap();
+    assert_eq!(reply.status, 204);
+    let after = stored_conversations(&path);
+    assert_eq!(after.len(), before + 1);
+    assert!(after.contains(&"after-restart".to_owned()));
+    assert!(collector.terminate().success());
+}
+
+#[test]
+fn a_full_database_answers_503_and_not_ready_then_204_once_space_is_freed() {
+    let (dir, path) = database();
+    // A database of at most 8 pages of 4 KiB: full after some dozens of reports.
+    let store = format!("sqlite:{}?max_page_count=8", path.display());
+    let collector = Collector::start_in(dir.path(), &["--token", support::TOKEN, "--store", &store]);
+    let mut phone = Phone::connect(&collector.address).unwrap();
+    let mut accepted = 0;
+    let refusal = loop {
+        let reply = phone.report(&format!("fill-{accepted}"), SEED_JSON).unwrap();
+        if reply.status != 204 {
+            break reply;
+        }
+        accepted += 1;
+        assert!(accepted < 10_000, "the database never filled up");
+    };
+    assert_eq!(refusal.status, 503, "{refusal:?}");
+    assert_eq!(refusal.header("retry-after"), Some("1"));
+    let body: serde_json::Value = serde_json::from_str(&refusal.body).unwrap();
+    assert_eq!(body["code"], "ServiceUnavailable");
+    assert_eq!(collector.admin_get("/readyz").0, 503);
+    assert_eq!(collector.admin_get("/healthz").0, 200, "alive, though not ready");
+    // Nothing that was refused is stored; everything that got 204 is.
+    let stored = stored_conversations(&path);
+    assert_eq!(stored.len(), accepted);
+    assert!(!stored.contains(&format!("fill-{accepted}")));
+
+    // The operator frees space from another process: writing works again, without a restart.
+    rusqlite::Connection::open(&path).unwrap().execute("DELETE FROM reports", []).unwrap();
+    let reply = phone.report("after-cleanup", SEED_JSON).unwrap();
+    assert_eq!(reply.status, 204, "{reply:?}");
+    assert_eq!(collector.admin_get("/readyz").0, 200);
+    assert_eq!(stored_conversations(&path), ["after-cleanup"]);
+    assert!(collector.terminate().success());
+}
+
+#[test]
+fn a_locked_database_fills_the_queue_503_at_once_and_a_commit_past_the_deadline_is_504() {
+    let (dir, path) = database();
+    let store = sqlite_store(&path);
+    let args = ["--token", support::TOKEN, "--store", &store, "--queue-capacity", "1", "--max-batch", "1"];
+    let collector = Collector::start_in(dir.path(), &[&args[..], &["--callback-timeout", "2s"]].concat());
+    assert_eq!(Phone::connect(&collector.address).unwrap().report("before-lock", SEED_JSON).unwrap().status, 204);
+
+    // Another process holds the write lock: the writer's next commit waits for it.
+    let lock = rusqlite::Connection::open(&path).unwrap();
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let address = collector.address.clone();
+    let waiting: Vec<_> = ["in-commit", "queued"]
+        .into_iter()
+        .map(|conversation| {
+            let address = address.clone();
+            let handle =
+                std::thread::spawn(move || Phone::connect(&address).unwrap().report(conversation, SEED_JSON).unwrap());
+            std::thread::sleep(Duration::from_millis(300));
+            handle
+        })
+        .collect();
+    // One report is in the stalled commit, one fills the queue: the next is refused at once,
+    // while the lock is still held.
+    let refused = Phone::connect(&collector.address).unwrap().report("refused", SEED_JSON).unwrap();
+    assert_eq!(refused.status, 503, "{refused:?}");
+    assert_eq!(refused.header("retry-after"), Some("1"));
+    assert!(!lock.is_autocommit(), "the lock is still held");
+    // Both waiting reports outlast the 2 s deadline.
+    for handle in waiting {
+        let reply = handle.join().unwrap();
+        assert_eq!(reply.status, 504, "{reply:?}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&reply.body).unwrap()["code"], "GatewayTimeout");
+    }
+    lock.execute_batch("COMMIT").unwrap();
+    // The collector recovers by itself.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut phone = Phone::connect(&collector.address).unwrap();
+    loop {
+        let reply = phone.report("after-lock", SEED_JSON).unwrap();
+        if reply.status == 204 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "still {} after the lock went", reply.status);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let stored = stored_conversations(&path);
+    assert!(stored.contains(&"after-lock".to_owned()) && stored.contains(&"before-lock".to_owned()));
+    assert!(!stored.contains(&"refused".to_owned()));
+    assert!(collector.terminate().success());
+}
+
+/// The collector's exit status and standard error for these flags, when it refuses to start.
+fn refused_start(args: &[&str]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_mediadiag-collector"))
+        .current_dir(dir.path())
+        .args(["--listen", "127.0.0.1:0", "--admin", "off"])
+        .args(args)
+        .output()
+        .unwrap();
+    (output.status.code(), String::from_utf8(output.stderr).unwrap())
+}
+
+#[test]
+fn a_malformed_or_unopenable_store_exits_2_with_one_line_naming_the_flag() {
+    for url in [
+        "redis://localhost",
+        "sqlite:",
+        "jsonl:",
+        "sqlite:x.db?journal=off",
+        "sqlite:/nonexistent/dir/reports.db",
+        "jsonl:/nonexistent/dir/reports.jsonl",
+    ] {
+        let (code, stderr) = refused_start(&["--store", url]);
+        assert_eq!(code, Some(2), "{url}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{url}: {stderr}");
+        assert!(stderr.contains("--store") && stderr.contains(url), "{url}: {stderr}");
+    }
+}
+
+#[test]
+fn every_store_holds_each_report_and_the_sqlite_row_has_every_column() {
+    let (dir, path) = database();
+    let lines = dir.path().join("reports.jsonl");
+    let (sqlite, jsonl) = (sqlite_store(&path), format!("jsonl:{}", lines.display()));
+    let collector =
+        Collector::start_in(dir.path(), &["--token", support::TOKEN, "--store", &sqlite, "--store", &jsonl, "--fsync"]);
+    let long_agent = format!("phone/{}", "é".repeat(200));
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: c\r\nAuthorization: Bearer {}\r\nContent-Type: application/xml\r\nUser-Agent: {long_agent}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        support::resource("xml-1"),
+        support::TOKEN,
+        support::SEED_XML.len(),
+        support::SEED_XML
+    );
+    assert_eq!(support::request(&collector.address, &head).status, 204);
+    let code_only = r#"{"errorCode":"Gone"}"#;
+    assert_eq!(Phone::connect(&collector.address).unwrap().report("json-1", code_only).unwrap().status, 204);
+
+    let connection = rusqlite::Connection::open(&path).unwrap();
+    type Row = (String, String, String, Option<String>, Option<String>, String, Option<String>, Option<String>, String);
+    let rows: Vec<Row> = connection
+        .prepare("SELECT received_at, application_id, conversation_id, error_code, error_subcode, media_type, user_agent, principal, remote_addr FROM reports ORDER BY rowid")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), 2);
+    let (received_at, application, conversation, code, subcode, media, agent, principal, remote) = &rows[0];
+    assert_eq!(received_at.len(), "2026-01-01T00:00:00.000Z".len(), "{received_at}");
+    assert!(received_at.ends_with('Z'));
+    assert_eq!((application.as_str(), conversation.as_str()), ("192", "xml-1"));
+    assert_eq!((code.as_deref(), subcode.as_deref()), (Some("TooManyRequests"), Some("MediaNegotiationFailure")));
+    assert_eq!(media, "application/xml");
+    let agent = agent.as_deref().unwrap();
+    assert!(agent.len() <= 256 && agent.len() >= 255 && long_agent.starts_with(agent), "cut at a character boundary");
+    assert_eq!(principal, &None);
+    assert!(remote.starts_with("127.0.0.1:"));
+    assert_eq!((rows[1].3.as_deref(), rows[1].4.as_deref()), (Some("Gone"), None), "an absent subcode is NULL");
+
+    let written = std::fs::read_to_string(&lines).unwrap();
+    let conversations: Vec<String> = written
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<serde_json::Value>(line).unwrap()["conversationId"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(conversations, ["xml-1", "json-1"]);
+    assert!(collector.terminate().success());
+}
+
+#[test]
+fn the_summary_counts_per_code_and_subcode_largest_first() {
+    let (dir, path) = database();
+    let store = sqlite_store(&path);
+    let collector = Collector::start_in(dir.path(), &["--token", support::TOKEN, "--store", &store]);
+    let mut phone = Phone::connect(&collector.address).unwrap();
+    for n in 0..3 {
+        assert_eq!(phone.report(&format!("a{n}"), SEED_JSON).unwrap().status, 204);
+    }
+    assert_eq!(phone.report("b", r#"{"errorCode":"Gone"}"#).unwrap().status, 204);
+    assert!(collector.terminate().success());
+
+    let summary = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_mediadiag-collector"))
+            .current_dir(dir.path())
+            .arg("summary")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    // The default store is mediadiag.db in the working directory: this one.
+    let json: serde_json::Value = serde_json::from_str(&summary(&["--json"])).unwrap();
+    assert_eq!(json["total"], 4);
+    assert_eq!(
+        json["rows"][0],
+        serde_json::json!({"errorCode": "BadRequest", "errorSubcode": "InviteesOnly", "count": 3})
+    );
+    assert_eq!(json["rows"][1], serde_json::json!({"errorCode": "Gone", "errorSubcode": null, "count": 1}));
+    assert!(json["first"].as_str().unwrap() <= json["last"].as_str().unwrap());
+
+    let table = summary(&["--store", &store, "--since", "1h"]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].ends_with(": 4"), "{table}");
+    assert!(lines[1].contains("BadRequest") && lines[1].contains("InviteesOnly") && lines[1].contains('█'), "{table}");
+    assert!(lines[2].contains("Gone") && lines[2].contains("(none)"), "{table}");
+    let bar = |line: &str| line.chars().filter(|c| *c == '█').count();
+    assert!(bar(lines[1]) > bar(lines[2]), "{table}");
+    assert!(lines[3].starts_with("first received "), "{table}");
+
+    // A window that ends before every report: nothing.
+    std::thread::sleep(Duration::from_millis(20));
+    let empty: serde_json::Value = serde_json::from_str(&summary(&["--json", "--since", "1ms"])).unwrap();
+    assert_eq!(empty["total"], 0);
+}
