@@ -1,14 +1,20 @@
 //! HTTP load comparison on loopback, one command:
 //!
 //! ```text
+//! cargo build --release -p mediadiag-collector
 //! cargo run --release -p mediadiag-benches --bin load -- [--seconds 5] [--connections 32] [--rounds 3]
 //! ```
 //!
-//! Starts three servers, each its own process with one tokio worker thread: (a) bare hyper
+//! Starts six servers, each its own process with one tokio worker thread: (a) bare hyper
 //! answering 204, (b) an axum `Json` handler with hand validation, (c) hyper with the
-//! `tower-mediadiag` layer. Drives each with `wrk` (one thread, keep-alive, fixed connections
-//! and duration), interleaved A B C A B C, the resource page's JSON example as the body.
-//! Prints req/s, p50 and p99 latency (medians over the rounds), peak RSS, and the ratios.
+//! `tower-mediadiag` layer and a callback that only counts, (d) the collector with
+//! `--store jsonl:-` (stdout to /dev/null), (e) the collector with its default SQLite store,
+//! (f) the same with `--fsync`. Drives each with `wrk` (one thread, keep-alive, fixed
+//! connections and duration), interleaved A B C D E F (and F again at 256 connections), the
+//! resource page's JSON example as the body. Where `taskset` exists the servers share CPU 1
+//! and wrk has CPU 0. Prints req/s, p50 and p99 latency (medians over the rounds), peak RSS,
+//! and the ratios; then the SQLite store alone, committing batches of 1024 reports on one
+//! thread.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -21,7 +27,20 @@ use mediadiag_benches::bodies::SEED_JSON;
 use mediadiag_benches::stacks::{self, PATH, TOKEN};
 use tower::ServiceBuilder;
 
-const KINDS: [&str; 3] = ["bare", "axum_json", "layer"];
+/// What is measured: a label, the server kind, and whether it runs at 256 connections
+/// instead of `--connections`.
+const TARGETS: [(&str, &str, bool); 7] = [
+    ("bare", "bare", false),
+    ("axum_json", "axum_json", false),
+    ("layer", "layer", false),
+    ("jsonl", "collector_jsonl", false),
+    ("sqlite", "collector_sqlite", false),
+    ("fsync", "collector_fsync", false),
+    ("fsync@256", "collector_fsync", true),
+];
+
+/// Reports per batch when the SQLite store is measured alone.
+const STORE_BATCH: usize = 1024;
 
 struct Settings {
     seconds: u32,
@@ -88,16 +107,60 @@ struct Server {
     address: SocketAddr,
 }
 
-fn start(kind: &'static str) -> Server {
-    let mut child = Command::new(std::env::current_exe().expect("this program"))
-        .args(["serve", kind])
-        .stdout(Stdio::piped())
+/// `program` as a command, on CPU `cpu` when `taskset` exists.
+fn pinned(cpu: u32, program: &std::path::Path) -> Command {
+    if Command::new("taskset").arg("--version").output().is_ok_and(|out| out.status.success()) {
+        let mut command = Command::new("taskset");
+        command.args(["-c", &cpu.to_string()]).arg(program);
+        command
+    } else {
+        Command::new(program)
+    }
+}
+
+/// The collector binary, built next to this program.
+fn collector_binary() -> std::path::PathBuf {
+    let this = std::env::current_exe().expect("this program");
+    let binary = this.with_file_name("mediadiag-collector");
+    assert!(binary.exists(), "{} is missing: cargo build --release -p mediadiag-collector", binary.display());
+    binary
+}
+
+fn start(kind: &'static str, scratch: &std::path::Path) -> Server {
+    let Some(store) = kind.strip_prefix("collector_") else {
+        let mut child = pinned(1, &std::env::current_exe().expect("this program"))
+            .args(["serve", kind])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("a server process");
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("piped stdout");
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).expect("the server's address");
+        return Server { kind, child, address: line.trim().parse().expect("an address") };
+    };
+    let mut command = pinned(1, &collector_binary());
+    command.args(["--listen", "127.0.0.1:0", "--admin", "off", "--token", TOKEN]);
+    match store {
+        "jsonl" => command.args(["--store", "jsonl:-"]),
+        "sqlite" => command.arg("--store").arg(format!("sqlite:{}", scratch.join("sqlite.db").display())),
+        _ => command.arg("--fsync").arg("--store").arg(format!("sqlite:{}", scratch.join("fsync.db").display())),
+    };
+    let mut child = command
+        .env("TOKIO_WORKER_THREADS", "1")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
-        .expect("a server process");
-    let mut line = String::new();
-    let stdout = child.stdout.take().expect("piped stdout");
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).expect("the server's address");
-    Server { kind, child, address: line.trim().parse().expect("an address") }
+        .expect("the collector");
+    let mut stderr = std::io::BufRead::lines(std::io::BufReader::new(child.stderr.take().expect("piped stderr")));
+    let address = stderr
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| Some(line.split_once("listening on ")?.1.split_whitespace().next()?.to_owned()))
+        .expect("the collector's address");
+    // The rest of its log is read and dropped, so that the pipe never fills.
+    std::thread::spawn(move || stderr.for_each(drop));
+    Server { kind, child, address: address.parse().expect("an address") }
 }
 
 /// Peak resident set of a process, in KiB.
@@ -129,9 +192,9 @@ fn microseconds(text: &str) -> Option<f64> {
     })
 }
 
-fn wrk(address: SocketAddr, script: &std::path::Path, settings: &Settings) -> Run {
-    let output = Command::new("wrk")
-        .args(["-t1", &format!("-c{}", settings.connections), &format!("-d{}s", settings.seconds), "--latency"])
+fn wrk(address: SocketAddr, script: &std::path::Path, seconds: u32, connections: u32) -> Run {
+    let output = pinned(0, std::path::Path::new("wrk"))
+        .args(["-t1", &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency"])
         .arg("-s")
         .arg(script)
         .arg(format!("http://{address}{PATH}"))
@@ -157,9 +220,43 @@ fn median(mut values: Vec<f64>) -> f64 {
     values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
 
+/// `load store`: the SQLite store alone, on this thread, committing batches of
+/// [`STORE_BATCH`] reports for `seconds`; prints reports committed per second.
+fn measure_store(seconds: u32) -> ! {
+    use mediadiag_collector::store::SqliteStore;
+    use tower_mediadiag::batch::{Batch, Record, Store};
+    let dir = std::env::temp_dir().join(format!("mediadiag-store-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let mut store = SqliteStore::open(&dir.join("store.db"), false, None).expect("the SQLite store");
+    let report = mediadiag::Report::from_json(SEED_JSON).expect("the seed");
+    let record = |n: usize| Record {
+        received_at: std::time::SystemTime::now(),
+        application_id: "192".to_owned(),
+        conversation_id: format!("conversation-{n}"),
+        report,
+        media_type: mediadiag::MediaType::from_content_type(b"application/json").expect("a media type"),
+        user_agent: Some("desk-phone/1.0".to_owned()),
+        principal: None,
+        remote_addr: Some(SocketAddr::from(([127, 0, 0, 1], 50_000))),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+    let started = std::time::Instant::now();
+    let mut committed = 0;
+    while started.elapsed() < Duration::from_secs(u64::from(seconds)) {
+        let batch: Batch = (committed..committed + STORE_BATCH).map(record).collect();
+        runtime.block_on(store.commit(&batch)).expect("a commit");
+        committed += STORE_BATCH;
+    }
+    println!("{:.0}", committed as f64 / started.elapsed().as_secs_f64());
+    let _ = std::fs::remove_dir_all(&dir);
+    std::process::exit(0)
+}
+
 fn main() {
-    if std::env::args().nth(1).as_deref() == Some("serve") {
-        serve(&std::env::args().nth(2).unwrap_or_default());
+    match std::env::args().nth(1).as_deref() {
+        Some("serve") => serve(&std::env::args().nth(2).unwrap_or_default()),
+        Some("store") => measure_store(std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(3)),
+        _ => {}
     }
     let settings = settings();
     let script = std::env::temp_dir().join(format!("mediadiag-load-{}.lua", std::process::id()));
@@ -171,38 +268,56 @@ fn main() {
         ),
     )
     .expect("the wrk script");
-    let mut servers: Vec<Server> = KINDS.iter().map(|kind| start(kind)).collect();
+    let scratch = std::env::temp_dir().join(format!("mediadiag-load-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).expect("a scratch directory");
+    let mut servers: Vec<Server> = TARGETS.iter().map(|(_, kind, _)| start(kind, &scratch)).collect();
     std::thread::sleep(Duration::from_millis(200));
-    let mut runs: Vec<Vec<Run>> = vec![Vec::new(); KINDS.len()];
+    let mut runs: Vec<Vec<Run>> = vec![Vec::new(); TARGETS.len()];
     for round in 1..=settings.rounds {
-        for (index, server) in servers.iter().enumerate() {
-            let run = wrk(server.address, &script, &settings);
+        for (index, (label, _, many)) in TARGETS.iter().enumerate() {
+            let connections = if *many { 256 } else { settings.connections };
+            let run = wrk(servers[index].address, &script, settings.seconds, connections);
             eprintln!(
-                "round {round} {:<10} {:>9.0} req/s  p50 {:>7.0} us  p99 {:>7.0} us",
-                server.kind, run.requests_per_second, run.p50_us, run.p99_us
+                "round {round} {label:<10} {:>9.0} req/s  p50 {:>7.0} us  p99 {:>7.0} us",
+                run.requests_per_second, run.p50_us, run.p99_us
             );
             runs[index].push(run);
         }
     }
     let _ = std::fs::remove_file(&script);
     println!(
-        "\n{} rounds of {} s, {} connections, wrk -t1, servers with one worker thread each",
+        "\n{} rounds of {} s, {} connections (fsync@256: 256), wrk -t1 on CPU 0, servers with one worker thread on CPU 1",
         settings.rounds, settings.seconds, settings.connections
     );
     println!("{:<10} {:>10} {:>10} {:>10} {:>12}", "server", "req/s", "p50 us", "p99 us", "peak RSS KiB");
     let mut throughput = Vec::new();
-    for (server, runs) in servers.iter_mut().zip(&runs) {
+    for ((server, runs), (label, _, _)) in servers.iter_mut().zip(&runs).zip(TARGETS) {
         let rps = median(runs.iter().map(|r| r.requests_per_second).collect());
         let p50 = median(runs.iter().map(|r| r.p50_us).collect());
         let p99 = median(runs.iter().map(|r| r.p99_us).collect());
         let rss = peak_rss_kib(server.child.id());
-        println!("{:<10} {rps:>10.0} {p50:>10.0} {p99:>10.0} {rss:>12}", server.kind);
+        println!("{label:<10} {rps:>10.0} {p50:>10.0} {p99:>10.0} {rss:>12}");
         throughput.push(rps);
         let _ = server.child.kill();
         let _ = server.child.wait();
+        let _ = server.kind;
     }
-    if let [bare, axum, layer] = throughput[..] {
-        println!("\nlayer / bare hyper req/s: {:.2}x (goal at least 0.9x)", layer / bare);
-        println!("layer / axum Json req/s:  {:.2}x (goal at least 1.2x)", layer / axum);
+    let _ = std::fs::remove_dir_all(&scratch);
+    if let [bare, axum, layer, jsonl, sqlite, _, _] = throughput[..] {
+        println!("\nlayer / bare hyper req/s:       {:.2}x (goal at least 0.9x)", layer / bare);
+        println!("layer / axum Json req/s:        {:.2}x", layer / axum);
+        println!("jsonl collector / bare hyper:   {:.2}x (goal at least 0.85x)", jsonl / bare);
+        println!("jsonl collector / axum Json:    {:.2}x (goal at least 1.2x)", jsonl / axum);
+        println!("sqlite collector / bare hyper:  {:.2}x (goal at least 0.75x)", sqlite / bare);
+        println!("sqlite collector / axum Json:   {:.2}x (goal at least 1.1x)", sqlite / axum);
     }
+    let alone = pinned(1, &std::env::current_exe().expect("this program"))
+        .args(["store", &settings.seconds.to_string()])
+        .output()
+        .expect("the store measurement");
+    let alone = String::from_utf8_lossy(&alone.stdout);
+    println!(
+        "SQLite store alone, one thread, batches of {STORE_BATCH}: {} reports/s (goal at least 500000)",
+        alone.trim()
+    );
 }

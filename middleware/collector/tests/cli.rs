@@ -135,3 +135,31 @@ fn ctrl_c_stops_the_collector_cleanly_too() {
     assert_eq!(collector.curl("t", "application/json", SEED_JSON), "204");
     assert!(collector.signal("-INT").success());
 }
+
+#[test]
+fn a_closed_standard_error_does_not_stop_the_collector() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mediadiag-collector"))
+        .current_dir(dir.path())
+        .args(["--listen", "127.0.0.1:0", "--admin", "off", "--token", "t", "--store", "jsonl:-"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("listening on ") {
+        line.clear();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "the collector stopped before listening");
+    }
+    let address = line.split_once("listening on ").unwrap().1.split_whitespace().next().unwrap().to_owned();
+    // Whoever read the logs is gone: every later log line meets a closed pipe.
+    drop(stderr);
+    let path = support::example_path();
+    assert_eq!(support::curl_status(&address, &path, "t", "application/json", SEED_JSON), "204");
+    let sent = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(sent.success());
+    // The shutdown logs three lines into the closed pipe, and still ends cleanly.
+    assert!(child.wait().unwrap().success());
+}

@@ -12,7 +12,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 use super::record::Record;
 use super::store::Store;
-use super::writer::{Pending, Writer};
+use super::writer::{Acknowledger, Pending, Writer, acknowledge};
 use crate::{Rejection, ReportHandler, Reported};
 
 /// Default reports a store's queue holds; past that, 503.
@@ -45,11 +45,18 @@ pub struct Batcher {
 }
 
 /// Starts one writer per store.
-type Start = Box<dyn FnOnce(&Settings, watch::Receiver<bool>, oneshot::Sender<()>) -> Queue>;
+type Start = Box<dyn FnOnce(&Settings, Running) -> Queue>;
 
 struct Settings {
     queue_capacity: usize,
     max_batch: usize,
+}
+
+/// What a starting writer is given: when to close, how to say it is done, who acknowledges.
+struct Running {
+    closing: watch::Receiver<bool>,
+    done: oneshot::Sender<()>,
+    acknowledger: Acknowledger,
 }
 
 /// Configures a [`Batcher`]: its stores, queue size, batch size and `Retry-After`.
@@ -98,7 +105,7 @@ impl BatcherBuilder {
     #[must_use]
     pub fn store(mut self, name: impl Into<String>, store: impl Store) -> Self {
         let name: Arc<str> = name.into().into();
-        self.stores.push(Box::new(move |settings, closing, done| {
+        self.stores.push(Box::new(move |settings, running| {
             let (sender, queue) = mpsc::channel(settings.queue_capacity.max(1));
             let ready = Arc::new(AtomicBool::new(true));
             let writer = Writer {
@@ -107,9 +114,10 @@ impl BatcherBuilder {
                 queue,
                 ready: ready.clone(),
                 max_batch: settings.max_batch.max(1),
-                closing,
+                closing: running.closing,
+                acknowledger: running.acknowledger,
             };
-            if let Err(error) = writer.spawn(done) {
+            if let Err(error) = writer.spawn(running.done) {
                 tracing::error!(store = %name, %error, "no thread for the store's writer");
             }
             Queue { name, sender, ready }
@@ -140,8 +148,18 @@ impl BatcherBuilder {
     }
 
     /// Starts the writers: the handler, and the handle that shuts them down.
+    ///
+    /// Called within a tokio runtime (as a server is), commits are acknowledged by a task on
+    /// it, so that a batch wakes the runtime once rather than once per report.
     pub fn build(self) -> (Batcher, Writers) {
         let (closing, closing_receiver) = watch::channel(false);
+        let (acknowledger, acknowledging) = match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                let (batches, receiver) = mpsc::unbounded_channel();
+                (Acknowledger::Task(batches), Some(runtime.spawn(acknowledge(receiver))))
+            }
+            Err(_) => (Acknowledger::Direct, None),
+        };
         let mut done = Vec::new();
         let queues = self
             .stores
@@ -149,12 +167,15 @@ impl BatcherBuilder {
             .map(|start| {
                 let (finished, finished_receiver) = oneshot::channel();
                 done.push(finished_receiver);
-                start(&self.settings, closing_receiver.clone(), finished)
+                let running =
+                    Running { closing: closing_receiver.clone(), done: finished, acknowledger: acknowledger.clone() };
+                start(&self.settings, running)
             })
             .collect();
+        drop(acknowledger);
         let closed = Arc::new(AtomicBool::new(false));
         let shared = Arc::new(Shared { queues, retry_after_seconds: self.retry_after_seconds, closed: closed.clone() });
-        (Batcher { shared }, Writers { closing, closed, done })
+        (Batcher { shared }, Writers { closing, closed, done, acknowledging })
     }
 }
 
@@ -225,6 +246,7 @@ pub struct Writers {
     closing: watch::Sender<bool>,
     closed: Arc<AtomicBool>,
     done: Vec<oneshot::Receiver<()>>,
+    acknowledging: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Writers {
@@ -235,6 +257,9 @@ impl Writers {
         let _ = self.closing.send(true);
         for done in self.done {
             let _ = done.await;
+        }
+        if let Some(acknowledging) = self.acknowledging {
+            let _ = acknowledging.await;
         }
     }
 }

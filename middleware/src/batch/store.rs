@@ -26,9 +26,17 @@ pub trait Store: Send + 'static {
 }
 
 /// The records of one transaction, in the order they were queued.
+///
+/// Writers make them; [`FromIterator`] makes one for testing or benchmarking a store.
 #[derive(Debug, Default)]
 pub struct Batch {
     pub(crate) records: Vec<Arc<Record>>,
+}
+
+impl FromIterator<Record> for Batch {
+    fn from_iter<I: IntoIterator<Item = Record>>(records: I) -> Self {
+        Batch { records: records.into_iter().map(Arc::new).collect() }
+    }
 }
 
 impl Batch {

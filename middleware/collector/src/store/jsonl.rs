@@ -17,7 +17,7 @@ enum Output {
 }
 
 /// Appends each report as a JSON line.
-pub(crate) struct JsonLines {
+pub struct JsonLines {
     output: Output,
     buffer: Vec<u8>,
 }
@@ -55,12 +55,12 @@ impl<'a> Line<'a> {
 
 impl JsonLines {
     /// Lines on stdout.
-    pub(crate) fn stdout() -> Self {
+    pub fn stdout() -> Self {
         JsonLines { output: Output::Stdout, buffer: Vec::new() }
     }
 
     /// Lines appended to `path` (created if absent); `fsync` syncs the file after each batch.
-    pub(crate) fn file(path: &Path, fsync: bool) -> std::io::Result<Self> {
+    pub fn file(path: &Path, fsync: bool) -> std::io::Result<Self> {
         let file = OpenOptions::new().create(true).append(true).open(path)?;
         Ok(JsonLines { output: Output::File { file, fsync }, buffer: Vec::new() })
     }

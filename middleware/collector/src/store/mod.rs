@@ -1,25 +1,34 @@
-//! The stores of `--store`: what each URL means, and opening it.
+//! The stores of `--store`: what each URL means, and the stores themselves.
 
 mod jsonl;
 mod sqlite;
 
 use std::path::PathBuf;
 
-pub(crate) use jsonl::JsonLines;
-pub(crate) use sqlite::{SqliteStore, rfc3339, summary_rows};
+pub use jsonl::JsonLines;
+pub use sqlite::SqliteStore;
+pub(crate) use sqlite::{rfc3339, summary_rows};
 
 /// A parsed `--store` URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum StoreUrl {
+pub enum StoreUrl {
     /// `sqlite:PATH[?max_page_count=N]`.
-    Sqlite { path: PathBuf, max_page_count: Option<u64> },
+    Sqlite {
+        /// The database file.
+        path: PathBuf,
+        /// The most pages the file may grow to.
+        max_page_count: Option<u64>,
+    },
     /// `jsonl:-` (stdout) or `jsonl:PATH`.
-    JsonLines { path: Option<PathBuf> },
+    JsonLines {
+        /// The file, or `None` for stdout.
+        path: Option<PathBuf>,
+    },
 }
 
 impl StoreUrl {
     /// Parses a `--store` value; the error says what is wrong with it.
-    pub(crate) fn parse(url: &str) -> Result<StoreUrl, String> {
+    pub fn parse(url: &str) -> Result<StoreUrl, String> {
         let (kind, rest) = url.split_once(':').ok_or("a store URL starts with sqlite: or jsonl:")?;
         match kind {
             "sqlite" => {

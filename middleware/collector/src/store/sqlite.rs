@@ -33,7 +33,7 @@ const INSERT: &str = "INSERT INTO reports (received_at, application_id, conversa
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A SQLite database file holding table `reports`.
-pub(crate) struct SqliteStore {
+pub struct SqliteStore {
     connection: Connection,
 }
 
@@ -42,7 +42,7 @@ impl SqliteStore {
     ///
     /// `fsync`: `synchronous=FULL` (a commit survives a power loss) instead of `NORMAL` (it
     /// survives a crash of the process). `max_page_count` caps the file's size in pages.
-    pub(crate) fn open(path: &Path, fsync: bool, max_page_count: Option<u64>) -> Result<SqliteStore, StoreError> {
+    pub fn open(path: &Path, fsync: bool, max_page_count: Option<u64>) -> Result<SqliteStore, StoreError> {
         let connection = Self::configure(path, fsync, max_page_count)
             .map_err(|error| StoreError::with_source("the database cannot be opened", error))?;
         let version: i64 =

@@ -1,0 +1,187 @@
+//! `mediadiag-collector`: receives UCWA reportMediaDiagnostics from desk phones and answers
+//! 204 only once every store committed the report. See the README for flags and stores.
+//!
+//! The binary is [`main`]; the library also gives the stores, for benchmarks and for programs
+//! that embed them behind their own [`tower_mediadiag::batch::Batcher`].
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod activity;
+mod admin;
+mod cli;
+mod scopes;
+mod server;
+pub mod store;
+mod summary;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_mediadiag::MediaDiagnosticsLayer;
+use tower_mediadiag::batch::{Batcher, BatcherBuilder};
+
+use crate::activity::Activity;
+use crate::cli::{Admin, Cli, Command, Serve};
+use crate::store::{JsonLines, SqliteStore, StoreUrl};
+
+/// The program: parses the command line, then serves or prints the summary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(|| LogOutput)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    if let Some(Command::Summary(flags)) = &cli.command {
+        return summary::run(flags);
+    }
+    match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime.block_on(run(cli.serve)),
+        Err(error) => {
+            say(format_args!("mediadiag-collector: no async runtime: {error}\n"));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Standard error, for logs. A line that cannot be written (stderr closed) is dropped: the
+/// collector goes on serving and committing, where tracing's own fallback would panic.
+struct LogOutput;
+
+impl std::io::Write for LogOutput {
+    fn write(&mut self, line: &[u8]) -> std::io::Result<usize> {
+        let _ = std::io::stderr().write_all(line);
+        Ok(line.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes `text` on standard error, if it can.
+fn say(text: std::fmt::Arguments<'_>) {
+    let _ = std::io::Write::write_fmt(&mut std::io::stderr(), text);
+}
+
+/// Exit status 2 with one line naming the flag and its value.
+pub(crate) fn exit_usage(flag: &str, value: &str, why: &str) -> ExitCode {
+    say(format_args!("mediadiag-collector: {flag} {value}: {why}\n"));
+    ExitCode::from(2)
+}
+
+/// Opens every `--store` and adds it to the batcher.
+fn open_stores(flags: &Serve) -> Result<BatcherBuilder, ExitCode> {
+    let mut batcher = Batcher::builder()
+        .queue_capacity(flags.queue_capacity)
+        .max_batch(flags.max_batch)
+        .retry_after(flags.retry_after);
+    for url in &flags.stores {
+        let parsed = StoreUrl::parse(url).map_err(|why| exit_usage("--store", url, &why))?;
+        batcher = match parsed {
+            StoreUrl::Sqlite { path, max_page_count } => {
+                let store = SqliteStore::open(&path, flags.fsync, max_page_count)
+                    .map_err(|error| exit_usage("--store", url, &error.to_string()))?;
+                batcher.store(url.as_str(), store)
+            }
+            StoreUrl::JsonLines { path: None } => batcher.store(url.as_str(), JsonLines::stdout()),
+            StoreUrl::JsonLines { path: Some(path) } => {
+                let store = JsonLines::file(&path, flags.fsync)
+                    .map_err(|error| exit_usage("--store", url, &error.to_string()))?;
+                batcher.store(url.as_str(), store)
+            }
+        };
+    }
+    Ok(batcher)
+}
+
+async fn run(flags: Serve) -> ExitCode {
+    let metrics = match admin::install_recorder() {
+        Ok(metrics) => metrics,
+        Err(error) => {
+            say(format_args!("mediadiag-collector: the metrics recorder could not be installed: {error}\n"));
+            return ExitCode::FAILURE;
+        }
+    };
+    let batcher = match open_stores(&flags) {
+        Ok(batcher) => batcher,
+        Err(code) => return code,
+    };
+    let listener = match TcpListener::bind(flags.listen).await {
+        Ok(listener) => listener,
+        Err(error) => return exit_usage("--listen", &flags.listen.to_string(), &error.to_string()),
+    };
+    let admin = match flags.admin {
+        Admin::Off => None,
+        Admin::On(address) => match TcpListener::bind(address).await {
+            Ok(listener) => Some(listener),
+            Err(error) => return exit_usage("--admin", &address.to_string(), &error.to_string()),
+        },
+    };
+    let address = listener.local_addr().unwrap_or(flags.listen);
+    let scopes = scopes::from_flags(&flags, |token| {
+        say(format_args!("token: {token} (grants Conversations.Initiate and Conversations.Receive)\n"));
+        say(format_args!(
+            "try: curl -i -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' \
+             -d '{{\"errorCode\":\"BadRequest\",\"errorSubcode\":\"InviteesOnly\"}}' \
+             http://{address}/ucwa/v1/applications/192/communication/conversations/137/audioVideo/reportMediaDiagnostics\n"
+        ));
+    })
+    .await;
+    let scopes = match scopes {
+        Ok(scopes) => scopes,
+        Err(error) => return exit_usage("--jwks", flags.jwks.as_deref().unwrap_or(""), &error.to_string()),
+    };
+
+    let (batcher, writers) = batcher.build();
+    let layer = MediaDiagnosticsLayer::new(batcher.clone())
+        .scope_source(scopes)
+        .body_limit(flags.body_limit)
+        .read_timeout(flags.read_timeout)
+        .callback_timeout(flags.callback_timeout)
+        .max_concurrent_callbacks(flags.max_concurrent_callbacks)
+        .retry_after(flags.retry_after);
+    let service = ServiceBuilder::new().layer(layer).service_fn(server::not_found);
+    if let Some(admin) = admin {
+        if let Ok(admin_address) = admin.local_addr() {
+            tracing::info!("admin endpoints on http://{admin_address}/metrics, /healthz, /readyz");
+        }
+        tokio::spawn(admin::serve(admin, metrics, batcher.clone()));
+    }
+    let stores = flags.stores.join(" ");
+    tracing::info!(stores, fsync = flags.fsync, "listening on {address}");
+
+    let activity = Arc::new(Activity::new());
+    let logging = activity.clone();
+    tokio::select! {
+        () = server::serve(listener, service, &flags, activity, shutdown_signal()) => {}
+        () = logging.log_every_minute() => {}
+    }
+    tokio::select! {
+        () = writers.shutdown() => tracing::info!("every queued report committed; stopped"),
+        () = tokio::time::sleep(flags.drain_timeout) => tracing::warn!("stores still committing after the drain timeout"),
+    }
+    ExitCode::SUCCESS
+}
+
+/// SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+}
