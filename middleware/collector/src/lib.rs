@@ -25,7 +25,7 @@ use tower_mediadiag::batch::{Batcher, BatcherBuilder};
 
 use crate::activity::Activity;
 use crate::cli::{Admin, Cli, Command, Serve};
-use crate::store::{JsonLines, SqliteStore, StoreUrl};
+use crate::store::{JsonLines, PostgresStore, SqliteStore, StoreUrl};
 
 /// The program: parses the command line, then serves or prints the summary.
 pub fn main() -> ExitCode {
@@ -76,6 +76,12 @@ pub(crate) fn exit_usage(flag: &str, value: &str, why: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// A `--store` value for a message: parsed, its name; not parsed, cut before any `@` (which
+/// may follow a password).
+fn redacted(url: &str) -> String {
+    StoreUrl::parse(url).map_or_else(|_| url.split('@').next().unwrap_or_default().to_owned(), |url| url.name())
+}
+
 /// Opens every `--store` and adds it to the batcher.
 fn open_stores(flags: &Serve) -> Result<BatcherBuilder, ExitCode> {
     let mut batcher = Batcher::builder()
@@ -83,18 +89,24 @@ fn open_stores(flags: &Serve) -> Result<BatcherBuilder, ExitCode> {
         .max_batch(flags.max_batch)
         .retry_after(flags.retry_after);
     for url in &flags.stores {
-        let parsed = StoreUrl::parse(url).map_err(|why| exit_usage("--store", url, &why))?;
-        batcher = match parsed {
+        let parsed = StoreUrl::parse(url).map_err(|why| exit_usage("--store", &redacted(url), &why))?;
+        let name = parsed.name();
+        let refused = |error: &dyn std::fmt::Display| exit_usage("--store", &name, &error.to_string());
+        batcher = match &parsed {
             StoreUrl::Sqlite { path, max_page_count } => {
-                let store = SqliteStore::open(&path, flags.fsync, max_page_count)
-                    .map_err(|error| exit_usage("--store", url, &error.to_string()))?;
-                batcher.store(url.as_str(), store)
+                let store = SqliteStore::open(path, flags.fsync, *max_page_count).map_err(|e| refused(&e))?;
+                batcher.store(name, store)
             }
-            StoreUrl::JsonLines { path: None } => batcher.store(url.as_str(), JsonLines::stdout()),
+            StoreUrl::JsonLines { path: None } => batcher.store(name, JsonLines::stdout()),
             StoreUrl::JsonLines { path: Some(path) } => {
-                let store = JsonLines::file(&path, flags.fsync)
-                    .map_err(|error| exit_usage("--store", url, &error.to_string()))?;
-                batcher.store(url.as_str(), store)
+                let store = JsonLines::file(path, flags.fsync).map_err(|e| refused(&e))?;
+                batcher.store(name, store)
+            }
+            StoreUrl::Postgres { url } => {
+                // Twice the commit deadline: a commit past the deadline is answered 504 by the
+                // layer, and the statement is cancelled soon after, so the writer goes on.
+                let store = PostgresStore::new(url, flags.callback_timeout * 2).map_err(|e| refused(&e))?;
+                batcher.store(name, store)
             }
         };
     }
@@ -154,7 +166,7 @@ async fn run(flags: Serve) -> ExitCode {
         }
         tokio::spawn(admin::serve(admin, metrics, batcher.clone()));
     }
-    let stores = flags.stores.join(" ");
+    let stores = flags.stores.iter().map(|url| redacted(url)).collect::<Vec<_>>().join(" ");
     tracing::info!(stores, fsync = flags.fsync, "listening on {address}");
 
     let activity = Arc::new(Activity::new());

@@ -14,15 +14,14 @@ const BAR_WIDTH: u64 = 40;
 
 /// Prints the summary: a table with bars, or with `--json` one object.
 pub(crate) fn run(flags: &Summary) -> ExitCode {
-    let path = match StoreUrl::parse(&flags.store) {
-        Ok(StoreUrl::Sqlite { path, .. }) => path,
-        Ok(_) => return crate::exit_usage("--store", &flags.store, "summary reads sqlite: stores"),
+    let url = match StoreUrl::parse(&flags.store) {
+        Ok(url) => url,
         Err(why) => return crate::exit_usage("--store", &flags.store, &why),
     };
     let since = SystemTime::now().checked_sub(flags.since).unwrap_or(SystemTime::UNIX_EPOCH);
-    let rows = match summary_rows(&path, since) {
+    let rows = match summary_rows(&url, since) {
         Ok(rows) => rows,
-        Err(error) => return crate::exit_usage("--store", &flags.store, &error.to_string()),
+        Err(why) => return crate::exit_usage("--store", &url.name(), &why),
     };
     let total: u64 = rows.iter().map(|row| row.count).sum();
     let first = rows.iter().map(|row| row.first.as_str()).min();

@@ -82,8 +82,8 @@ impl Batcher {
         }
     }
 
-    /// Whether every store accepts writes: its last commit or probe succeeded and its writer
-    /// runs.
+    /// Whether every store accepts writes: its last commit or probe succeeded (the writer
+    /// probes each store as it starts) and its writer runs.
     pub fn is_ready(&self) -> bool {
         self.readiness().all(|(_, ready)| ready)
     }
@@ -107,7 +107,8 @@ impl BatcherBuilder {
         let name: Arc<str> = name.into().into();
         self.stores.push(Box::new(move |settings, running| {
             let (sender, queue) = mpsc::channel(settings.queue_capacity.max(1));
-            let ready = Arc::new(AtomicBool::new(true));
+            // Ready once the writer's first probe succeeded.
+            let ready = Arc::new(AtomicBool::new(false));
             let writer = Writer {
                 name: name.clone(),
                 store,

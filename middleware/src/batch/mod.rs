@@ -34,7 +34,8 @@
 //! let (batcher, writers) = Batcher::builder().store("memory", Conversations(Vec::new())).build();
 //! let layer = MediaDiagnosticsLayer::new(batcher.clone()).callback_timeout(Duration::from_secs(5));
 //! # let _ = layer;
-//! assert!(batcher.is_ready());
+//! // For a readiness endpoint: every store accepts writes.
+//! let _ready: bool = batcher.is_ready();
 //! // At shutdown, once the server stopped: every queued report is committed, then this returns.
 //! writers.shutdown().await;
 //! # }

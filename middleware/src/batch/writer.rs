@@ -104,8 +104,13 @@ impl<S: Store> Writer<S> {
         Ok(())
     }
 
-    /// Until the queue is closed and empty: commit what is queued, probe while not ready.
+    /// Probes the store once (it is ready when that succeeds), then until the queue is closed
+    /// and empty: commits what is queued, probes while not ready.
     async fn run(mut self) {
+        match self.store.probe().await {
+            Ok(()) => self.ready.store(true, Ordering::Relaxed),
+            Err(error) => tracing::warn!(store = %self.name, %error, "the store cannot write"),
+        }
         let mut batch = Batch::default();
         let mut acks = Vec::new();
         let mut closed = false;

@@ -129,19 +129,9 @@ pub(crate) fn rfc3339(time: SystemTime) -> String {
     humantime::format_rfc3339_millis(time).to_string()
 }
 
-/// One row of the summary: a code and subcode, how many, first and last received.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct SummaryRow {
-    pub(crate) error_code: Option<String>,
-    pub(crate) error_subcode: Option<String>,
-    pub(crate) count: u64,
-    pub(crate) first: String,
-    pub(crate) last: String,
-}
-
 /// The reports received at `since` or later, counted per (error_code, error_subcode), largest
 /// first. Opens the database read-only.
-pub(crate) fn summary_rows(path: &Path, since: SystemTime) -> rusqlite::Result<Vec<SummaryRow>> {
+pub(crate) fn summary_rows(path: &Path, since: SystemTime) -> rusqlite::Result<Vec<super::SummaryRow>> {
     let connection = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     connection.busy_timeout(BUSY_TIMEOUT)?;
     let mut query = connection.prepare(
@@ -150,7 +140,7 @@ pub(crate) fn summary_rows(path: &Path, since: SystemTime) -> rusqlite::Result<V
          ORDER BY count(*) DESC, error_code, error_subcode",
     )?;
     let rows = query.query_map([rfc3339(since)], |row| {
-        Ok(SummaryRow {
+        Ok(super::SummaryRow {
             error_code: row.get(0)?,
             error_subcode: row.get(1)?,
             count: row.get(2)?,

@@ -2,6 +2,8 @@
 //! HTTP/1.1 client on loopback, and curl.
 #![allow(dead_code)]
 
+pub mod postgres;
+
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
