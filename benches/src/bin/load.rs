@@ -9,9 +9,10 @@
 //! answering 204, (b) an axum `Json` handler with hand validation, (c) hyper with the
 //! `tower-mediadiag` layer and a callback that only counts, (d) the collector with
 //! `--store jsonl:-` (stdout to /dev/null), (e) the collector with its default SQLite store,
-//! (f) the same with `--fsync`. Drives each with `wrk` (one thread, keep-alive, fixed
-//! connections and duration), interleaved A B C D E F (and F again at 256 connections), the
-//! resource page's JSON example as the body. Where `taskset` exists the servers share CPU 1
+//! (f) the same with `--fsync`, (g) the collector with a PostgreSQL store (a cluster this
+//! command starts with Debian's binaries, default durability). Drives each with `wrk` (one
+//! thread, keep-alive, fixed connections and duration), interleaved A B C D E F (then F at
+//! 256 connections, E and G at 64), the resource page's JSON example as the body. Where `taskset` exists the servers share CPU 1
 //! and wrk has CPU 0. Prints req/s, p50 and p99 latency (medians over the rounds), peak RSS,
 //! and the ratios; then the SQLite store alone, committing batches of 1024 reports on one
 //! thread.
@@ -27,16 +28,21 @@ use mediadiag_benches::bodies::SEED_JSON;
 use mediadiag_benches::stacks::{self, PATH, TOKEN};
 use tower::ServiceBuilder;
 
-/// What is measured: a label, the server kind, and whether it runs at 256 connections
-/// instead of `--connections`.
-const TARGETS: [(&str, &str, bool); 7] = [
-    ("bare", "bare", false),
-    ("axum_json", "axum_json", false),
-    ("layer", "layer", false),
-    ("jsonl", "collector_jsonl", false),
-    ("sqlite", "collector_sqlite", false),
-    ("fsync", "collector_fsync", false),
-    ("fsync@256", "collector_fsync", true),
+/// A real PostgreSQL for the `postgres` target: the tests' harness.
+#[path = "../../../middleware/collector/tests/support/postgres.rs"]
+mod postgres;
+
+/// What is measured: a label, the server kind, and its connections (`None`: `--connections`).
+const TARGETS: [(&str, &str, Option<u32>); 9] = [
+    ("bare", "bare", None),
+    ("axum_json", "axum_json", None),
+    ("layer", "layer", None),
+    ("jsonl", "collector_jsonl", None),
+    ("sqlite", "collector_sqlite", None),
+    ("fsync", "collector_fsync", None),
+    ("fsync@256", "collector_fsync", Some(256)),
+    ("sqlite@64", "collector_sqlite", Some(64)),
+    ("postgres@64", "collector_postgres", Some(64)),
 ];
 
 /// Reports per batch when the SQLite store is measured alone.
@@ -107,6 +113,14 @@ struct Server {
     address: SocketAddr,
 }
 
+impl Drop for Server {
+    /// Servers end with this program, even when it panics.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// `program` as a command, on CPU `cpu` when `taskset` exists.
 fn pinned(cpu: u32, program: &std::path::Path) -> Command {
     if Command::new("taskset").arg("--version").output().is_ok_and(|out| out.status.success()) {
@@ -126,7 +140,7 @@ fn collector_binary() -> std::path::PathBuf {
     binary
 }
 
-fn start(kind: &'static str, scratch: &std::path::Path) -> Server {
+fn start(kind: &'static str, scratch: &std::path::Path, database: &str) -> Server {
     let Some(store) = kind.strip_prefix("collector_") else {
         let mut child = pinned(1, &std::env::current_exe().expect("this program"))
             .args(["serve", kind])
@@ -143,6 +157,7 @@ fn start(kind: &'static str, scratch: &std::path::Path) -> Server {
     match store {
         "jsonl" => command.args(["--store", "jsonl:-"]),
         "sqlite" => command.arg("--store").arg(format!("sqlite:{}", scratch.join("sqlite.db").display())),
+        "postgres" => command.args(["--store", database]),
         _ => command.arg("--fsync").arg("--store").arg(format!("sqlite:{}", scratch.join("fsync.db").display())),
     };
     let mut child = command
@@ -270,12 +285,14 @@ fn main() {
     .expect("the wrk script");
     let scratch = std::env::temp_dir().join(format!("mediadiag-load-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).expect("a scratch directory");
-    let mut servers: Vec<Server> = TARGETS.iter().map(|(_, kind, _)| start(kind, &scratch)).collect();
+    // PostgreSQL with its default durability (synchronous_commit=on), on any CPU.
+    let database = postgres::Postgres::start();
+    let mut servers: Vec<Server> = TARGETS.iter().map(|(_, kind, _)| start(kind, &scratch, &database.url())).collect();
     std::thread::sleep(Duration::from_millis(200));
     let mut runs: Vec<Vec<Run>> = vec![Vec::new(); TARGETS.len()];
     for round in 1..=settings.rounds {
-        for (index, (label, _, many)) in TARGETS.iter().enumerate() {
-            let connections = if *many { 256 } else { settings.connections };
+        for (index, (label, _, connections)) in TARGETS.iter().enumerate() {
+            let connections = connections.unwrap_or(settings.connections);
             let run = wrk(servers[index].address, &script, settings.seconds, connections);
             eprintln!(
                 "round {round} {label:<10} {:>9.0} req/s  p50 {:>7.0} us  p99 {:>7.0} us",
@@ -286,7 +303,7 @@ fn main() {
     }
     let _ = std::fs::remove_file(&script);
     println!(
-        "\n{} rounds of {} s, {} connections (fsync@256: 256), wrk -t1 on CPU 0, servers with one worker thread on CPU 1",
+        "\n{} rounds of {} s, {} connections (unless the label says), wrk -t1 on CPU 0, servers with one worker thread on CPU 1",
         settings.rounds, settings.seconds, settings.connections
     );
     println!("{:<10} {:>10} {:>10} {:>10} {:>12}", "server", "req/s", "p50 us", "p99 us", "peak RSS KiB");
@@ -303,14 +320,16 @@ fn main() {
         let _ = server.kind;
     }
     let _ = std::fs::remove_dir_all(&scratch);
-    if let [bare, axum, layer, jsonl, sqlite, _, _] = throughput[..] {
+    if let [bare, axum, layer, jsonl, sqlite, _, _, sqlite_64, postgres_64] = throughput[..] {
         println!("\nlayer / bare hyper req/s:       {:.2}x (goal at least 0.9x)", layer / bare);
         println!("layer / axum Json req/s:        {:.2}x", layer / axum);
         println!("jsonl collector / bare hyper:   {:.2}x (goal at least 0.85x)", jsonl / bare);
         println!("jsonl collector / axum Json:    {:.2}x (goal at least 1.2x)", jsonl / axum);
         println!("sqlite collector / bare hyper:  {:.2}x (goal at least 0.75x)", sqlite / bare);
         println!("sqlite collector / axum Json:   {:.2}x (goal at least 1.1x)", sqlite / axum);
+        println!("postgres at 64 connections:     {postgres_64:.0} reports/s (goal at least 50000); sqlite at 64: {sqlite_64:.0}");
     }
+    drop(database);
     let alone = pinned(1, &std::env::current_exe().expect("this program"))
         .args(["store", &settings.seconds.to_string()])
         .output()
