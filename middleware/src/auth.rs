@@ -32,10 +32,11 @@ pub trait ScopeSource: Send + Sync + 'static {
     }
 }
 
-/// A boxed or shared source, such as a `Box<dyn ScopeSource>` chosen at start.
+/// A shared source, or a boxed one chosen at start (`Box<dyn ScopeSource>`). A plain
+/// reference or another box cannot be one, since closures are; share a source with `Arc`.
 macro_rules! forward_scope_source {
-    ($($pointer:ident),*) => {$(
-        impl<T: ScopeSource + ?Sized> ScopeSource for $pointer<T> {
+    ($($source:ty => [$($generics:tt)*]),*) => {$(
+        impl<$($generics)*> ScopeSource for $source {
             fn authorize(&self, headers: &HeaderMap, extensions: &Extensions) -> Authorization {
                 (**self).authorize(headers, extensions)
             }
@@ -51,7 +52,55 @@ macro_rules! forward_scope_source {
     )*};
 }
 
-forward_scope_source!(Box, Arc);
+forward_scope_source!(Arc<T> => [T: ScopeSource + ?Sized], Box<dyn ScopeSource> => []);
+
+/// A closure is a source: `|headers, extensions| Authorization::Granted(..)`.
+impl<F> ScopeSource for F
+where
+    F: Fn(&HeaderMap, &Extensions) -> Authorization + Send + Sync + 'static,
+{
+    fn authorize(&self, headers: &HeaderMap, extensions: &Extensions) -> Authorization {
+        self(headers, extensions)
+    }
+}
+
+/// One of two sources, chosen when the layer is built (for instance by a flag): the one it
+/// holds answers.
+///
+/// ```
+/// use tower_mediadiag::{Authorization, EitherSource, FromExtensions, StaticTokens, Scopes};
+///
+/// let development = true;
+/// let source: EitherSource<StaticTokens, FromExtensions> = if development {
+///     EitherSource::Left(StaticTokens::new().with_token("dev-token", Scopes::BOTH))
+/// } else {
+///     EitherSource::Right(FromExtensions)
+/// };
+/// # let _ = source;
+/// ```
+#[derive(Clone, Debug)]
+pub enum EitherSource<L, R> {
+    /// The first kind of source.
+    Left(L),
+    /// The second kind of source.
+    Right(R),
+}
+
+impl<L: ScopeSource, R: ScopeSource> ScopeSource for EitherSource<L, R> {
+    fn authorize(&self, headers: &HeaderMap, extensions: &Extensions) -> Authorization {
+        match self {
+            EitherSource::Left(source) => source.authorize(headers, extensions),
+            EitherSource::Right(source) => source.authorize(headers, extensions),
+        }
+    }
+
+    fn authorize_principal(&self, headers: &HeaderMap, extensions: &Extensions) -> (Authorization, Option<String>) {
+        match self {
+            EitherSource::Left(source) => source.authorize_principal(headers, extensions),
+            EitherSource::Right(source) => source.authorize_principal(headers, extensions),
+        }
+    }
+}
 
 /// Scopes an upstream authentication layer granted, put in the request extensions.
 ///
@@ -175,6 +224,31 @@ mod tests {
             assert_eq!(bearer_token(&headers(&[bad])), Err(Authorization::Invalid), "{bad}");
         }
         assert_eq!(bearer_token(&headers(&["Bearer a", "Bearer b"])), Err(Authorization::Invalid));
+    }
+
+    #[test]
+    fn closures_boxes_and_either_are_sources() {
+        let headers = headers(&["Bearer one"]);
+        let extensions = Extensions::new();
+        let closure = |headers: &HeaderMap, _: &Extensions| {
+            if headers.contains_key(AUTHORIZATION) {
+                Authorization::Granted(Scopes::BOTH)
+            } else {
+                Authorization::Missing
+            }
+        };
+        assert_eq!(closure.authorize(&headers, &extensions), Authorization::Granted(Scopes::BOTH));
+        let boxed: Box<dyn ScopeSource> = Box::new(StaticTokens::new().with_token("one", Scopes::NONE));
+        assert_eq!(boxed.authorize(&headers, &extensions), Authorization::Granted(Scopes::NONE));
+        let shared: Arc<dyn ScopeSource> = Arc::new(FromExtensions);
+        assert_eq!(shared.authorize(&headers, &extensions), Authorization::Missing);
+        let either: EitherSource<FromExtensions, StaticTokens> =
+            EitherSource::Right(StaticTokens::new().with_token("one", Scopes::BOTH));
+        assert_eq!(either.authorize(&headers, &extensions), Authorization::Granted(Scopes::BOTH));
+        assert_eq!(
+            EitherSource::<_, StaticTokens>::Left(FromExtensions).authorize(&headers, &extensions),
+            Authorization::Missing
+        );
     }
 
     #[test]

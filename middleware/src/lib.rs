@@ -41,7 +41,7 @@ mod metrics;
 mod respond;
 mod service;
 
-pub use auth::{Authorization, FromExtensions, GrantedScopes, ScopeSource, StaticTokens};
+pub use auth::{Authorization, EitherSource, FromExtensions, GrantedScopes, ScopeSource, StaticTokens};
 pub use body::ResponseBody;
 pub use future::ResponseFuture;
 pub use handler::{Rejection, ReportHandler, Reported, ServiceHandler};

@@ -327,7 +327,9 @@ fn main() {
         println!("jsonl collector / axum Json:    {:.2}x (goal at least 1.2x)", jsonl / axum);
         println!("sqlite collector / bare hyper:  {:.2}x (goal at least 0.75x)", sqlite / bare);
         println!("sqlite collector / axum Json:   {:.2}x (goal at least 1.1x)", sqlite / axum);
-        println!("postgres at 64 connections:     {postgres_64:.0} reports/s (goal at least 50000); sqlite at 64: {sqlite_64:.0}");
+        println!(
+            "postgres at 64 connections:     {postgres_64:.0} reports/s (goal at least 50000); sqlite at 64: {sqlite_64:.0}"
+        );
     }
     drop(database);
     let alone = pinned(1, &std::env::current_exe().expect("this program"))
