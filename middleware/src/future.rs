@@ -199,7 +199,8 @@ where
                     return Poll::Ready(Ok(response.map(ResponseBody::inner)));
                 }
                 StateProj::Ready { response } => {
-                    let response = response.take().unwrap_or_else(respond::no_content);
+                    // Taken already: polled after it completed. Never a 204 for that.
+                    let response = response.take().unwrap_or_else(impossible_state);
                     return Poll::Ready(Ok(response.map(ResponseBody::own)));
                 }
                 StateProj::Reading { body, deadline, collected, intercepted } => {
@@ -227,7 +228,7 @@ fn poll_reading<B: Body, H: ReportHandler, F>(
     cx: &mut Context<'_>,
 ) -> Poll<State<F, B, H>> {
     let Some(request) = intercepted.as_ref() else {
-        return Poll::Ready(State::Ready { response: None });
+        return Poll::Ready(State::Ready { response: Some(impossible_state()) });
     };
     let limit = request.config.body_limit;
     let failed = |outcome, response: Own| {
@@ -263,7 +264,7 @@ fn poll_reading<B: Body, H: ReportHandler, F>(
         return failed(Outcome::Busy, respond::rejection(&busy, request.error_media()));
     };
     let Some(request) = intercepted.take() else {
-        return Poll::Ready(State::Ready { response: None });
+        return Poll::Ready(State::Ready { response: Some(impossible_state()) });
     };
     let error_media = request.error_media();
     let ids = (request.application_id.clone(), request.conversation_id.clone());
@@ -318,6 +319,14 @@ fn poll_calling<C: Future<Output = Result<(), crate::Rejection>>>(
             Poll::Pending
         }
     }
+}
+
+/// The answer of a state that should not happen (the future polled after it completed, or
+/// its request gone): 500 ServiceFailure, with an error event. Never 204: the handler did
+/// not accept a report here.
+fn impossible_state() -> Own {
+    tracing::error!(target: "tower_mediadiag", "reportMediaDiagnostics future in an impossible state: answered 500");
+    respond::callback_panicked(MediaType::Json)
 }
 
 /// Starts the timer on first use, then tells whether it ran out (registering the waker).
