@@ -8,7 +8,7 @@
 use crate::code::{ErrorCode, ErrorSubcode};
 use crate::error::{DecodeError, EncodeError, Property};
 use crate::media::Encoding;
-use crate::text::Cursor;
+use crate::text::Writer;
 
 /// A UCWA error body: code, optional subcode, message, and the invalid property if any.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -68,7 +68,7 @@ impl Fault {
 
     /// Writes the body in `encoding`, returning its length.
     pub fn write(&self, encoding: Encoding, out: &mut [u8]) -> Result<usize, EncodeError> {
-        let mut cursor = Cursor::new(out);
+        let mut cursor = Writer::new(out);
         match encoding {
             Encoding::Json => self.write_json(&mut cursor)?,
             Encoding::Xml => self.write_xml(&mut cursor)?,
@@ -76,7 +76,7 @@ impl Fault {
         Ok(cursor.len())
     }
 
-    fn write_json(&self, out: &mut Cursor<'_>) -> Result<(), EncodeError> {
+    fn write_json(&self, out: &mut Writer<'_>) -> Result<(), EncodeError> {
         out.put_str(r#"{"code":""#)?;
         out.put_str(self.code.as_str())?;
         if let Some(subcode) = self.subcode {
@@ -101,7 +101,7 @@ impl Fault {
         out.put_str("}")
     }
 
-    fn write_xml(&self, out: &mut Cursor<'_>) -> Result<(), EncodeError> {
+    fn write_xml(&self, out: &mut Writer<'_>) -> Result<(), EncodeError> {
         out.put_str(r#"<?xml version="1.0" encoding="utf-8"?><reason xmlns=""#)?;
         out.put_str(crate::UCWA_NAMESPACE)?;
         out.put_str(r#""><code>"#)?;
@@ -131,7 +131,7 @@ impl Fault {
     }
 }
 
-fn json_escaped(out: &mut Cursor<'_>, text: &str) -> Result<(), EncodeError> {
+fn json_escaped(out: &mut Writer<'_>, text: &str) -> Result<(), EncodeError> {
     for c in text.chars() {
         match c {
             '"' => out.put_str("\\\"")?,
@@ -149,7 +149,7 @@ fn json_escaped(out: &mut Cursor<'_>, text: &str) -> Result<(), EncodeError> {
     Ok(())
 }
 
-fn xml_escaped(out: &mut Cursor<'_>, text: &str) -> Result<(), EncodeError> {
+fn xml_escaped(out: &mut Writer<'_>, text: &str) -> Result<(), EncodeError> {
     for c in text.chars() {
         match c {
             '<' => out.put_str("&lt;")?,
@@ -164,13 +164,13 @@ fn xml_escaped(out: &mut Cursor<'_>, text: &str) -> Result<(), EncodeError> {
     Ok(())
 }
 
-fn decimal(out: &mut Cursor<'_>, mut value: usize) -> Result<(), EncodeError> {
+fn decimal(out: &mut Writer<'_>, mut value: usize) -> Result<(), EncodeError> {
     let mut digits = [0u8; 20];
     let mut start = digits.len();
     loop {
         start -= 1;
-        if let Some(slot) = digits.get_mut(start) {
-            *slot = b'0' + (value % 10) as u8;
+        if let Some(digit) = digits.get_mut(start) {
+            *digit = b'0' + (value % 10) as u8;
         }
         value /= 10;
         if value == 0 || start == 0 {

@@ -23,14 +23,15 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 mod code;
+mod cursor;
 mod error;
 mod fault;
-mod frame;
 mod json;
 mod media;
 mod report;
 pub mod route;
 mod scope;
+mod template;
 mod text;
 mod xml;
 
@@ -52,6 +53,11 @@ pub const MAX_ATTRIBUTES: usize = 16;
 
 /// Most XML namespace declarations in scope at once.
 pub const MAX_NAMESPACES: usize = 32;
+
+/// Longest XML start tag accepted, in bytes from its `<` to the end of its last attribute
+/// value. A longer one is refused like one with too many attributes: the reader keeps the
+/// positions of attribute names and namespace declarations as 16-bit offsets into their tag.
+pub const MAX_START_TAG_LEN: usize = u16::MAX as usize;
 
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -200,14 +200,16 @@ impl Iterator for AttributeChars<'_> {
         if self.pos >= self.end {
             return None;
         }
-        let rest = self.bytes.get(self.pos..)?;
-        // Validated when the tag was read; stop quietly should it fail anyway.
-        let (code, next) = match rest.first()? {
-            b'&' => reference(self.bytes, self.pos).map(|(c, next)| (u32::from(c), next))?,
-            b'\r' if rest.get(1) == Some(&b'\n') => (0x20, self.pos + 2),
-            b'\t' | b'\n' | b'\r' => (0x20, self.pos + 1),
-            _ => utf8_char(rest).map(|(code, len)| (code, self.pos + len))?,
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let step = match rest.first() {
+            Some(b'&') => reference(self.bytes, self.pos).map(|(c, next)| (u32::from(c), next)),
+            Some(b'\r') if rest.get(1) == Some(&b'\n') => Some((0x20, self.pos + 2)),
+            Some(b'\t' | b'\n' | b'\r') => Some((0x20, self.pos + 1)),
+            _ => utf8_char(rest).map(|(code, len)| (code, self.pos + len)),
         };
+        // The value was validated when its tag was read, so every step decodes.
+        debug_assert!(step.is_some(), "a validated attribute value does not decode at {}", self.pos);
+        let (code, next) = step?;
         self.pos = next;
         Some(code)
     }
