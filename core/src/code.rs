@@ -62,6 +62,10 @@ const fn bucket_count(count: usize) -> usize {
 /// An open-addressing table of `BUCKETS` buckets (see [`bucket_count`]) from `folded_hash`
 /// to `index + 1` (0 marks an empty bucket). Built by the compiler, so a lookup hashes once
 /// and compares about one name.
+///
+/// Measured against a plain scan of the names (callgrind, seed bodies): the scan costs 100
+/// bytes less flash but takes the XML decode from 8,232 to 10,376 instructions (+26%; its
+/// subcode is 79th of 87) and the JSON decode from 1,455 to 1,485, so the table stays.
 #[allow(clippy::indexing_slicing)] // every index is reduced modulo BUCKETS or bounded by len()
 const fn lookup_table<const BUCKETS: usize>(names: &[&str]) -> [u8; BUCKETS] {
     assert!(BUCKETS.is_power_of_two() && names.len() < BUCKETS && names.len() < 255);

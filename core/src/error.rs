@@ -18,6 +18,12 @@ impl Property {
     /// Both properties, in the order a report lists them.
     pub const ALL: [Property; 2] = [Property::ErrorCode, Property::ErrorSubcode];
 
+    /// Length in bytes of the longer property name.
+    pub const MAX_NAME_LEN: usize = {
+        let (code, subcode) = (Property::ErrorCode.name().len(), Property::ErrorSubcode.name().len());
+        if code > subcode { code } else { subcode }
+    };
+
     /// The canonical property name, as UCWA spells it in JSON and XML.
     pub const fn name(self) -> &'static str {
         match self {

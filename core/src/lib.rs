@@ -22,6 +22,10 @@
 #![warn(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
+// Unit tests may allocate; the crate itself never does.
+#[cfg(test)]
+extern crate std;
+
 mod code;
 mod cursor;
 mod error;
@@ -37,7 +41,7 @@ mod xml;
 
 pub use code::{ErrorCode, ErrorSubcode, UnknownName};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, Property};
-pub use fault::Fault;
+pub use fault::{Fault, MessageTooLong};
 pub use media::{Encoding, MediaType, MediaTypeError};
 pub use report::Report;
 pub use route::{Target, match_path};
