@@ -17,6 +17,27 @@
 //! assert_eq!(report.error_code, Some(ErrorCode::TooManyRequests));
 //! assert_eq!(report.error_subcode, None);
 //! ```
+//!
+//! The behaviour this crate implements is written down in `docs/behaviour.md` (in the
+//! repository); comments and tests cite its numbered sections.
+//!
+//! # Glossary
+//!
+//! - **report**: the body of one `reportMediaDiagnostics` request, decoded: an optional
+//!   [`ErrorCode`] and an optional [`ErrorSubcode`] ([`Report`], two bytes).
+//! - **decode error**: why a body was refused, with the byte offset and, for an invalid
+//!   value, the property ([`DecodeError`]). It is never a report with a default value.
+//! - **fault**: a UCWA error body, the `code`, `subcode`, `message` and `parameters` that
+//!   travel back to the client ([`Fault`]). Every failure a server answers becomes one.
+//! - **rejection**: a report the service's own callback refused, with the HTTP status, code
+//!   and subcode it chose (`tower_mediadiag::Rejection`); the server answers it with a fault.
+//! - **outcome**: how the server ended one intercepted request (accepted, or the check that
+//!   failed), as its logs and metrics name it; only the server crate has outcomes.
+//!
+//! Inside the decoders: a *capture* keeps the first bytes of a value to look it up as a
+//! name; the *findings* are what a decoder has found so far (values, properties given,
+//! the first invalid value); a *binding* is an XML namespace declaration in scope; a
+//! *template* is the fixed text an encoder writes around a report's two values.
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
