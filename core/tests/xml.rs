@@ -1,4 +1,5 @@
-//! SPEC section 4, XML rules: one test per rule, asserting the subcode and the offset.
+//! docs/behaviour.md, sections 4.1, 4.3 and 4.4, the XML rules: one test per rule, asserting the
+//! subcode and the offset.
 
 use mediadiag::{DecodeErrorKind as Kind, ErrorCode, ErrorSubcode, Property, Report};
 
