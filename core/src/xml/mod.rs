@@ -68,8 +68,8 @@ struct TagSpan {
 impl TagSpan {
     /// `span`, which lies within [`MAX_START_TAG_LEN`] bytes of the tag at `tag`.
     fn new(span: Span, tag: usize) -> TagSpan {
-        let offset = |at: usize| u16::try_from(at - tag).unwrap_or(u16::MAX);
-        debug_assert!(span.end - tag <= MAX_START_TAG_LEN, "a stored span past the start tag limit");
+        debug_assert!(tag <= span.start && span.end - tag <= MAX_START_TAG_LEN, "a span outside its start tag");
+        let offset = |at: usize| u16::try_from(at.saturating_sub(tag)).unwrap_or(u16::MAX);
         TagSpan { start: offset(span.start), end: offset(span.end) }
     }
 
@@ -374,18 +374,18 @@ impl Document<'_> {
 
     /// Where the start tag of the element at `depth` begins: its bindings' spans count from
     /// there. The tag being read is one deeper than the open elements.
-    fn tag_start(&self, depth: u8) -> usize {
+    fn start_tag_at(&self, depth: u8) -> usize {
         self.open.get(usize::from(depth)).copied().unwrap_or(self.tag.start)
     }
 
     /// The prefix a binding binds, in the body.
     fn prefix_of(&self, binding: &Binding) -> &[u8] {
-        self.reader.slice(binding.prefix.in_body(self.tag_start(binding.depth)))
+        self.reader.slice(binding.prefix.in_body(self.start_tag_at(binding.depth)))
     }
 
     /// The URI of a binding, as written in its attribute value.
     fn uri_of(&self, binding: &Binding) -> Span {
-        binding.uri.in_body(self.tag_start(binding.depth))
+        binding.uri.in_body(self.start_tag_at(binding.depth))
     }
 
     /// The namespace of a name with this prefix; an unprefixed attribute has none.
