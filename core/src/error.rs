@@ -90,7 +90,8 @@ pub enum DecodeErrorKind {
     MismatchedTag,
     /// The same attribute twice on one element (by name, or by namespace and local name).
     DuplicateAttribute,
-    /// More attributes on one element than [`crate::MAX_ATTRIBUTES`].
+    /// More attributes on one element than [`crate::MAX_ATTRIBUTES`], or a start tag longer
+    /// than [`crate::MAX_START_TAG_LEN`].
     TooManyAttributes,
     /// More namespace declarations in scope than [`crate::MAX_NAMESPACES`].
     TooManyNamespaces,
