@@ -56,7 +56,7 @@ pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
 ///
 /// Sixteen bits each way, which is what keeps the reader within the firmware's 1 KiB stack
 /// budget: a binding takes 10 bytes (32 in scope: 320 bytes) and an attribute name 6 (16 per
-/// tag: 96 bytes). The whole XML decode peaks at 1,008 bytes of stack on the Cortex-M4
+/// tag: 96 bytes). The whole XML decode peaks at 1,000 bytes of stack on the Cortex-M4
 /// (`core/firmware/run.sh`); spans of two machine words would add about 400 bytes and break
 /// the budget. The price is [`MAX_START_TAG_LEN`].
 #[derive(Clone, Copy, Debug, Default)]
@@ -418,7 +418,7 @@ impl Document<'_> {
 
     /// The characters of an attribute value, decoded and normalized.
     fn value_chars(&self, value: Span) -> AttributeChars<'_> {
-        AttributeChars::new(self.reader.cursor.input(), value.start, value.end)
+        AttributeChars::new(self.reader.cursor.input(), value)
     }
 
     /// Whether an attribute value, decoded and normalized, is `expected`.
