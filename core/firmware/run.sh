@@ -17,7 +17,7 @@ if (($#)); then
 fi
 
 # Budgets of the mediadiag core, in bytes.
-FLASH_BUDGET=$((12 * 1024)) # .text + .rodata of decode + encode, JSON and XML
+FLASH_BUDGET=$((16 * 1024)) # .text + .rodata of decode + encode, JSON and XML
 STACK_BUDGET=1024           # peak stack of any one decode
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-120}
 

@@ -3,6 +3,7 @@
 use core::fmt;
 
 use crate::code::ErrorSubcode;
+use crate::text::CapturedName;
 
 /// One of the two properties of a report body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -14,6 +15,15 @@ pub enum Property {
 }
 
 impl Property {
+    /// Both properties, in the order a report lists them.
+    pub const ALL: [Property; 2] = [Property::ErrorCode, Property::ErrorSubcode];
+
+    /// Length in bytes of the longer property name.
+    pub const MAX_NAME_LEN: usize = {
+        let (code, subcode) = (Property::ErrorCode.name().len(), Property::ErrorSubcode.name().len());
+        if code > subcode { code } else { subcode }
+    };
+
     /// The canonical property name, as UCWA spells it in JSON and XML.
     pub const fn name(self) -> &'static str {
         match self {
@@ -24,19 +34,12 @@ impl Property {
 
     /// Matches a property name ASCII case-insensitively.
     pub fn from_name_ignore_case(name: &[u8]) -> Option<Self> {
-        if name.eq_ignore_ascii_case(b"errorCode") {
-            Some(Property::ErrorCode)
-        } else if name.eq_ignore_ascii_case(b"errorSubcode") {
-            Some(Property::ErrorSubcode)
-        } else {
-            None
-        }
+        CapturedName::new(name).and_then(Self::from_captured)
     }
 
-    /// Matches a property name in any case without control characters (as captures keep).
-    pub(crate) fn from_captured(name: &[u8]) -> Option<Self> {
-        let matches = |property: Property| crate::code::matches_ignore_case(property.name().as_bytes(), name);
-        [Property::ErrorCode, Property::ErrorSubcode].into_iter().find(|&property| matches(property))
+    /// Matches a captured name in any case.
+    pub(crate) fn from_captured(name: CapturedName<'_>) -> Option<Self> {
+        Property::ALL.into_iter().find(|property| name.matches(property.name()))
     }
 }
 
@@ -87,7 +90,8 @@ pub enum DecodeErrorKind {
     MismatchedTag,
     /// The same attribute twice on one element (by name, or by namespace and local name).
     DuplicateAttribute,
-    /// More attributes on one element than [`crate::MAX_ATTRIBUTES`].
+    /// More attributes on one element than [`crate::MAX_ATTRIBUTES`], or a start tag longer
+    /// than [`crate::MAX_START_TAG_LEN`].
     TooManyAttributes,
     /// More namespace declarations in scope than [`crate::MAX_NAMESPACES`].
     TooManyNamespaces,
@@ -185,7 +189,8 @@ impl DecodeError {
         self.kind
     }
 
-    /// `DeserializationFailure` or `ParameterValidationFailure`, as SPEC section 2 orders them.
+    /// `DeserializationFailure` or `ParameterValidationFailure`, as the order of checks sets them
+    /// (docs/behaviour.md, section 2).
     pub const fn subcode(&self) -> ErrorSubcode {
         self.kind.subcode()
     }
@@ -211,13 +216,6 @@ impl fmt::Display for DecodeError {
 }
 
 impl core::error::Error for DecodeError {}
-
-/// A decoder stopped by an error, which the decoder holds (not this value): results
-/// inside the decoders stay one register wide, which keeps the code small in firmware.
-pub(crate) struct Stop;
-
-/// The result of one step of a decoder.
-pub(crate) type Step<T> = Result<T, Stop>;
 
 /// Why encoding failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -1,14 +1,16 @@
-//! UCWA error bodies (SPEC section 5), written into a caller's buffer.
+//! UCWA error bodies (docs/behaviour.md, section 5), written into a caller's buffer.
 //!
 //! JSON: `{"code":"BadRequest","subcode":"ParameterValidationFailure","message":"…","parameters":{"errorCode":"…"}}`
 //! (compact, keys in that order, `subcode`, `message` and `parameters` optional).
 //! XML: `<reason xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa"><code>…</code>…</reason>`.
 //! Messages come from this crate or the service owner, never from the request.
 
+use core::fmt;
+
 use crate::code::{ErrorCode, ErrorSubcode};
 use crate::error::{DecodeError, EncodeError, Property};
 use crate::media::Encoding;
-use crate::text::Cursor;
+use crate::text::Writer;
 
 /// A UCWA error body: code, optional subcode, message, and the invalid property if any.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -25,18 +27,56 @@ pub struct Fault {
     pub parameter: Option<(Property, &'static str)>,
 }
 
-/// Room that is always enough for a fault whose message is at most this long.
-const FIXED_ROOM: usize = 400;
-
 impl Fault {
+    /// The longest message, in bytes, that a fault is sure to fit in [`Fault::MAX_LEN`]; the
+    /// reason of its parameter has the same bound. [`Fault::try_new`] refuses a longer one.
+    pub const MAX_MESSAGE_LEN: usize = 100;
+
+    /// A buffer this long always holds a fault whose message and parameter reason are at
+    /// most [`Fault::MAX_MESSAGE_LEN`] bytes, in either encoding, with the longest code,
+    /// subcode and property names and the longest offset, even when every byte of both
+    /// texts must be escaped (a test writes that worst case).
+    pub const MAX_LEN: usize = {
+        let json = JSON.max_len();
+        let xml = XML.max_len();
+        if json > xml { json } else { xml }
+    };
+
     /// A fault with a code, subcode and message.
+    ///
+    /// The message is not checked: one longer than [`Fault::MAX_MESSAGE_LEN`] may not fit a
+    /// buffer of [`Fault::MAX_LEN`]. [`Fault::try_new`] refuses it instead.
     pub const fn new(code: ErrorCode, subcode: Option<ErrorSubcode>, message: &'static str) -> Fault {
         Fault { code, subcode, message, offset: None, parameter: None }
     }
 
-    /// A buffer this long always holds a fault whose message is at most 100 bytes, in
-    /// either encoding, even when every character of it must be escaped.
-    pub const MAX_LEN: usize = FIXED_ROOM + 6 * 100;
+    /// A fault with a code, subcode and message, refused when the message is longer than
+    /// [`Fault::MAX_MESSAGE_LEN`]. In a `const` item, a message that is too long fails the
+    /// build.
+    ///
+    /// ```
+    /// use mediadiag::{ErrorCode, ErrorSubcode, Fault};
+    ///
+    /// const GONE: Fault = match Fault::try_new(ErrorCode::Gone, Some(ErrorSubcode::CannotRedirect), "Gone.") {
+    ///     Ok(fault) => fault,
+    ///     Err(_) => panic!("message too long"),
+    /// };
+    /// assert_eq!(GONE.message, "Gone.");
+    /// let long = "x".repeat(Fault::MAX_MESSAGE_LEN + 1).leak();
+    /// let error = Fault::try_new(ErrorCode::Conflict, None, long).unwrap_err();
+    /// assert_eq!(error.message_len(), 101);
+    /// assert_eq!(error.to_string(), "a fault message of 101 bytes is longer than the 100 that always fit");
+    /// ```
+    pub const fn try_new(
+        code: ErrorCode,
+        subcode: Option<ErrorSubcode>,
+        message: &'static str,
+    ) -> Result<Fault, MessageTooLong> {
+        match MessageTooLong::check(message) {
+            Ok(()) => Ok(Fault::new(code, subcode, message)),
+            Err(error) => Err(error),
+        }
+    }
 
     /// The 400 BadRequest body for a body that failed to decode.
     ///
@@ -68,70 +108,147 @@ impl Fault {
 
     /// Writes the body in `encoding`, returning its length.
     pub fn write(&self, encoding: Encoding, out: &mut [u8]) -> Result<usize, EncodeError> {
-        let mut cursor = Cursor::new(out);
-        match encoding {
-            Encoding::Json => self.write_json(&mut cursor)?,
-            Encoding::Xml => self.write_xml(&mut cursor)?,
-        }
-        Ok(cursor.len())
-    }
-
-    fn write_json(&self, out: &mut Cursor<'_>) -> Result<(), EncodeError> {
-        out.put_str(r#"{"code":""#)?;
+        let text = match encoding {
+            Encoding::Json => &JSON,
+            Encoding::Xml => &XML,
+        };
+        let mut out = Writer::new(out);
+        out.put_str(text.start)?;
         out.put_str(self.code.as_str())?;
+        out.put_str(text.code_end)?;
         if let Some(subcode) = self.subcode {
-            out.put_str(r#"","subcode":""#)?;
+            out.put_str(text.subcode_start)?;
             out.put_str(subcode.as_str())?;
+            out.put_str(text.subcode_end)?;
         }
-        out.put_str(r#"","message":""#)?;
-        json_escaped(out, self.message)?;
+        out.put_str(text.message_start)?;
+        (text.escape)(&mut out, self.message)?;
         if let Some(offset) = self.offset {
-            out.put_str(" (byte ")?;
-            decimal(out, offset)?;
-            out.put_str(")")?;
+            out.put_str(OFFSET_START)?;
+            decimal(&mut out, offset)?;
+            out.put_str(OFFSET_END)?;
         }
-        out.put_str("\"")?;
+        out.put_str(text.message_end)?;
         if let Some((property, reason)) = self.parameter {
-            out.put_str(r#","parameters":{""#)?;
+            out.put_str(text.parameter_start)?;
             out.put_str(property.name())?;
-            out.put_str(r#"":""#)?;
-            json_escaped(out, reason)?;
-            out.put_str("\"}")?;
+            out.put_str(text.parameter_middle)?;
+            (text.escape)(&mut out, reason)?;
+            out.put_str(text.parameter_end)?;
         }
-        out.put_str("}")
-    }
-
-    fn write_xml(&self, out: &mut Cursor<'_>) -> Result<(), EncodeError> {
-        out.put_str(r#"<?xml version="1.0" encoding="utf-8"?><reason xmlns=""#)?;
-        out.put_str(crate::UCWA_NAMESPACE)?;
-        out.put_str(r#""><code>"#)?;
-        out.put_str(self.code.as_str())?;
-        out.put_str("</code>")?;
-        if let Some(subcode) = self.subcode {
-            out.put_str("<subcode>")?;
-            out.put_str(subcode.as_str())?;
-            out.put_str("</subcode>")?;
-        }
-        out.put_str("<message>")?;
-        xml_escaped(out, self.message)?;
-        if let Some(offset) = self.offset {
-            out.put_str(" (byte ")?;
-            decimal(out, offset)?;
-            out.put_str(")")?;
-        }
-        out.put_str("</message>")?;
-        if let Some((property, reason)) = self.parameter {
-            out.put_str(r#"<parameters><property name=""#)?;
-            out.put_str(property.name())?;
-            out.put_str(r#"">"#)?;
-            xml_escaped(out, reason)?;
-            out.put_str("</property></parameters>")?;
-        }
-        out.put_str("</reason>")
+        out.put_str(text.end)?;
+        Ok(out.len())
     }
 }
 
-fn json_escaped(out: &mut Cursor<'_>, text: &str) -> Result<(), EncodeError> {
+/// A [`Fault`] message longer than [`Fault::MAX_MESSAGE_LEN`], refused by [`Fault::try_new`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MessageTooLong {
+    len: usize,
+}
+
+impl MessageTooLong {
+    /// Refuses a message longer than [`Fault::MAX_MESSAGE_LEN`].
+    pub const fn check(message: &str) -> Result<(), MessageTooLong> {
+        if message.len() > Fault::MAX_MESSAGE_LEN { Err(MessageTooLong { len: message.len() }) } else { Ok(()) }
+    }
+
+    /// The length in bytes of the message refused.
+    pub const fn message_len(&self) -> usize {
+        self.len
+    }
+}
+
+impl fmt::Display for MessageTooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a fault message of {} bytes is longer than the {} that always fit", self.len, Fault::MAX_MESSAGE_LEN)
+    }
+}
+
+impl core::error::Error for MessageTooLong {}
+
+/// Written after the message when the fault has an offset: ` (byte 13)`.
+const OFFSET_START: &str = " (byte ";
+const OFFSET_END: &str = ")";
+/// The most digits an offset takes (`usize::MAX` on 64-bit targets).
+const OFFSET_MAX_DIGITS: usize = 20;
+
+/// The fixed text of a fault body in one encoding, in the order it is written, and how the
+/// encoding escapes text.
+struct FaultText {
+    start: &'static str,
+    code_end: &'static str,
+    subcode_start: &'static str,
+    subcode_end: &'static str,
+    message_start: &'static str,
+    message_end: &'static str,
+    parameter_start: &'static str,
+    parameter_middle: &'static str,
+    parameter_end: &'static str,
+    end: &'static str,
+    escape: fn(&mut Writer<'_>, &str) -> Result<(), EncodeError>,
+    /// The most bytes one byte of text becomes once escaped.
+    escape_growth: usize,
+}
+
+impl FaultText {
+    /// The longest body of this encoding (see [`Fault::MAX_LEN`]).
+    const fn max_len(&self) -> usize {
+        let fixed = self.start.len()
+            + self.code_end.len()
+            + self.subcode_start.len()
+            + self.subcode_end.len()
+            + self.message_start.len()
+            + OFFSET_START.len()
+            + OFFSET_END.len()
+            + self.message_end.len()
+            + self.parameter_start.len()
+            + self.parameter_middle.len()
+            + self.parameter_end.len()
+            + self.end.len();
+        let names = ErrorCode::MAX_NAME_LEN + ErrorSubcode::MAX_NAME_LEN + Property::MAX_NAME_LEN;
+        fixed + names + OFFSET_MAX_DIGITS + 2 * self.escape_growth * Fault::MAX_MESSAGE_LEN
+    }
+}
+
+const JSON: FaultText = FaultText {
+    start: r#"{"code":""#,
+    code_end: "\"",
+    subcode_start: r#","subcode":""#,
+    subcode_end: "\"",
+    message_start: r#","message":""#,
+    message_end: "\"",
+    parameter_start: r#","parameters":{""#,
+    parameter_middle: r#"":""#,
+    parameter_end: "\"}",
+    end: "}",
+    escape: json_escaped,
+    // A control character becomes `\u00XX`.
+    escape_growth: 6,
+};
+
+const XML: FaultText = FaultText {
+    start: concat!(
+        r#"<?xml version="1.0" encoding="utf-8"?><reason xmlns=""#,
+        "http://schemas.microsoft.com/rtc/2012/03/ucwa",
+        r#""><code>"#
+    ),
+    code_end: "</code>",
+    subcode_start: "<subcode>",
+    subcode_end: "</subcode>",
+    message_start: "<message>",
+    message_end: "</message>",
+    parameter_start: r#"<parameters><property name=""#,
+    parameter_middle: r#"">"#,
+    parameter_end: "</property></parameters>",
+    end: "</reason>",
+    escape: xml_escaped,
+    // `&` becomes `&amp;`.
+    escape_growth: 5,
+};
+
+/// Writes `text` as JSON string content.
+fn json_escaped(out: &mut Writer<'_>, text: &str) -> Result<(), EncodeError> {
     for c in text.chars() {
         match c {
             '"' => out.put_str("\\\"")?,
@@ -149,7 +266,8 @@ fn json_escaped(out: &mut Cursor<'_>, text: &str) -> Result<(), EncodeError> {
     Ok(())
 }
 
-fn xml_escaped(out: &mut Cursor<'_>, text: &str) -> Result<(), EncodeError> {
+/// Writes `text` as XML character data.
+fn xml_escaped(out: &mut Writer<'_>, text: &str) -> Result<(), EncodeError> {
     for c in text.chars() {
         match c {
             '<' => out.put_str("&lt;")?,
@@ -164,13 +282,13 @@ fn xml_escaped(out: &mut Cursor<'_>, text: &str) -> Result<(), EncodeError> {
     Ok(())
 }
 
-fn decimal(out: &mut Cursor<'_>, mut value: usize) -> Result<(), EncodeError> {
+fn decimal(out: &mut Writer<'_>, mut value: usize) -> Result<(), EncodeError> {
     let mut digits = [0u8; 20];
     let mut start = digits.len();
     loop {
         start -= 1;
-        if let Some(slot) = digits.get_mut(start) {
-            *slot = b'0' + (value % 10) as u8;
+        if let Some(digit) = digits.get_mut(start) {
+            *digit = b'0' + (value % 10) as u8;
         }
         value /= 10;
         if value == 0 || start == 0 {
@@ -178,4 +296,53 @@ fn decimal(out: &mut Cursor<'_>, mut value: usize) -> Result<(), EncodeError> {
         }
     }
     out.put(digits.get(start..).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fault with the longest names and offset, and a message and reason of
+    /// `MAX_MESSAGE_LEN` copies of `worst`.
+    fn worst_fault(worst: &str) -> Fault {
+        let longest = |names: &[&'static str]| {
+            names.iter().position(|n| n.len() == names.iter().map(|n| n.len()).max().unwrap()).unwrap()
+        };
+        let code = ErrorCode::ALL[longest(&ErrorCode::NAMES)];
+        let subcode = ErrorSubcode::ALL[longest(&ErrorSubcode::NAMES)];
+        let text: &'static str = worst.repeat(Fault::MAX_MESSAGE_LEN).leak();
+        Fault {
+            parameter: Some((Property::ErrorSubcode, text)),
+            offset: Some(usize::MAX),
+            ..Fault::try_new(code, Some(subcode), text).unwrap()
+        }
+    }
+
+    #[test]
+    fn the_worst_fault_fits_max_len_exactly() {
+        let mut buf = [0u8; Fault::MAX_LEN];
+        let json = worst_fault("\u{1}").write(Encoding::Json, &mut buf).unwrap();
+        let xml = worst_fault("&").write(Encoding::Xml, &mut buf).unwrap();
+        assert_eq!(json.max(xml), Fault::MAX_LEN, "the bound is the longest body, no more");
+        assert_eq!((json, xml), (JSON.max_len(), XML.max_len()));
+        let too_long = "x".repeat(Fault::MAX_MESSAGE_LEN + 1).leak();
+        assert_eq!(Fault::try_new(ErrorCode::Gone, None, too_long), Err(MessageTooLong { len: 101 }));
+    }
+
+    #[test]
+    fn no_character_grows_more_than_its_encoding_says() {
+        let mut buf = [0u8; 16];
+        for c in (0..0x800).chain(0xFFF0..0x1_0000).filter_map(char::from_u32) {
+            for text in [&JSON, &XML] {
+                let mut out = Writer::new(&mut buf);
+                (text.escape)(&mut out, c.encode_utf8(&mut [0; 4])).unwrap();
+                assert!(out.len() <= text.escape_growth * c.len_utf8(), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_xml_body_is_in_the_ucwa_namespace() {
+        assert!(XML.start.contains(&std::format!("xmlns=\"{}\"", crate::UCWA_NAMESPACE)));
+    }
 }

@@ -17,26 +17,52 @@
 //! assert_eq!(report.error_code, Some(ErrorCode::TooManyRequests));
 //! assert_eq!(report.error_subcode, None);
 //! ```
+//!
+//! The behaviour this crate implements is written down in `docs/behaviour.md` (in the
+//! repository); comments and tests cite its numbered sections.
+//!
+//! # Glossary
+//!
+//! - **report**: the body of one `reportMediaDiagnostics` request, decoded: an optional
+//!   [`ErrorCode`] and an optional [`ErrorSubcode`] ([`Report`], two bytes).
+//! - **decode error**: why a body was refused, with the byte offset and, for an invalid
+//!   value, the property ([`DecodeError`]). It is never a report with a default value.
+//! - **fault**: a UCWA error body, the `code`, `subcode`, `message` and `parameters` that
+//!   travel back to the client ([`Fault`]). Every failure a server answers becomes one.
+//! - **rejection**: a report the service's own callback refused, with the HTTP status, code
+//!   and subcode it chose (`tower_mediadiag::Rejection`); the server answers it with a fault.
+//! - **outcome**: how the server ended one intercepted request (accepted, or the check that
+//!   failed), as its logs and metrics name it; only the server crate has outcomes.
+//!
+//! Inside the decoders: a *capture* keeps the first bytes of a value to look it up as a
+//! name; the *findings* are what a decoder has found so far (values, properties given,
+//! the first invalid value); a *binding* is an XML namespace declaration in scope; a
+//! *template* is the fixed text an encoder writes around a report's two values.
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
+// Unit tests may allocate; the crate itself never does.
+#[cfg(test)]
+extern crate std;
+
 mod code;
+mod cursor;
 mod error;
 mod fault;
-mod frame;
 mod json;
 mod media;
 mod report;
 pub mod route;
 mod scope;
+mod template;
 mod text;
 mod xml;
 
 pub use code::{ErrorCode, ErrorSubcode, UnknownName};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, Property};
-pub use fault::Fault;
+pub use fault::{Fault, MessageTooLong};
 pub use media::{Encoding, MediaType, MediaTypeError};
 pub use report::Report;
 pub use route::{Target, match_path};
@@ -52,6 +78,11 @@ pub const MAX_ATTRIBUTES: usize = 16;
 
 /// Most XML namespace declarations in scope at once.
 pub const MAX_NAMESPACES: usize = 32;
+
+/// Longest XML start tag accepted, in bytes from its `<` to the end of its last attribute
+/// value. A longer one is refused like one with too many attributes: the reader keeps the
+/// positions of attribute names and namespace declarations as 16-bit offsets into their tag.
+pub const MAX_START_TAG_LEN: usize = u16::MAX as usize;
 
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]

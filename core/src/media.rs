@@ -1,7 +1,9 @@
-//! Media types (SPEC section 3): `Content-Type` to a decoder, `Accept` to an error body type.
+//! Media types (docs/behaviour.md, section 3): `Content-Type` to a decoder, `Accept` to an
+//! error body type.
 
 use core::fmt;
 
+use crate::cursor::Cursor;
 use crate::text::Capture;
 
 /// The two body encodings UCWA speaks.
@@ -114,7 +116,7 @@ impl MediaType {
         })
     }
 
-    /// Reads a request's `Content-Type` (SPEC section 3).
+    /// Reads a request's `Content-Type` (docs/behaviour.md, section 3).
     ///
     /// Names compare case-insensitively, `charset` must be UTF-8 (quoted or not), other
     /// parameters are ignored.
@@ -128,21 +130,21 @@ impl MediaType {
     /// # Ok::<(), MediaTypeError>(())
     /// ```
     pub fn from_content_type(value: &[u8]) -> Result<MediaType, MediaTypeError> {
-        let mut parser = HeaderParser { bytes: value, pos: 0 };
+        let mut parser = HeaderParser { cursor: Cursor::new(value) };
         parser.skip_ows();
         let (type_, subtype) = parser.essence().ok_or(MediaTypeError::Malformed)?;
         let mut charset_ok = true;
         while parser.next_parameter_start().ok_or(MediaTypeError::Malformed)? {
             let (name, value) = parser.parameter().ok_or(MediaTypeError::Malformed)?;
             if name.eq_ignore_ascii_case(b"charset") {
-                charset_ok &= value.value().is_some_and(|v| v.eq_ignore_ascii_case(b"utf-8"));
+                charset_ok &= value.value().is_some_and(|v| v.bytes().eq_ignore_ascii_case(b"utf-8"));
             }
         }
         let media = MediaType::from_essence(type_, subtype).ok_or(MediaTypeError::Unsupported)?;
         if charset_ok { Ok(media) } else { Err(MediaTypeError::Charset) }
     }
 
-    /// Chooses the media type of an error body (SPEC section 3): the most preferred
+    /// Chooses the media type of an error body (docs/behaviour.md, section 3): the most preferred
     /// supported type the `Accept` header names (a vnd type mirrored back), else the
     /// request's type, else JSON. Wildcards express no preference; `q=0` refuses a type.
     ///
@@ -157,7 +159,7 @@ impl MediaType {
         let fallback = request.unwrap_or(MediaType::Json);
         let Some(accept) = accept else { return fallback };
         let mut best: Option<(u16, MediaType)> = None;
-        let mut parser = HeaderParser { bytes: accept, pos: 0 };
+        let mut parser = HeaderParser { cursor: Cursor::new(accept) };
         loop {
             if let Some((quality, media)) = parser.accept_range()
                 && quality > 0
@@ -184,48 +186,37 @@ fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
-/// A cursor over a `Content-Type` or `Accept` value.
+/// A reader of a `Content-Type` or `Accept` value.
 struct HeaderParser<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+    cursor: Cursor<'a>,
 }
 
 impl<'a> HeaderParser<'a> {
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
-    }
-
     fn skip_ows(&mut self) {
-        while let Some(b' ' | b'\t') = self.peek() {
-            self.pos += 1;
-        }
+        self.cursor.skip_while(|b| matches!(b, b' ' | b'\t'));
     }
 
     fn token(&mut self) -> Option<&'a [u8]> {
-        let start = self.pos;
-        while self.peek().is_some_and(is_tchar) {
-            self.pos += 1;
-        }
-        self.bytes.get(start..self.pos).filter(|t| !t.is_empty())
+        let token = self.cursor.skip_while(is_tchar);
+        Some(self.cursor.slice(token)).filter(|t| !t.is_empty())
     }
 
     /// `type "/" subtype`.
     fn essence(&mut self) -> Option<(&'a [u8], &'a [u8])> {
         let type_ = self.token()?;
-        if self.peek() != Some(b'/') {
+        if !self.cursor.eat(b'/') {
             return None;
         }
-        self.pos += 1;
         Some((type_, self.token()?))
     }
 
     /// After an essence or a parameter: `OWS ";" OWS` (true), or the end (false).
     fn next_parameter_start(&mut self) -> Option<bool> {
         self.skip_ows();
-        match self.peek() {
+        match self.cursor.peek() {
             None => Some(false),
             Some(b';') => {
-                self.pos += 1;
+                self.cursor.bump();
                 self.skip_ows();
                 Some(true)
             }
@@ -236,21 +227,19 @@ impl<'a> HeaderParser<'a> {
     /// `token "=" (token / quoted-string)`; the value is captured unquoted.
     fn parameter(&mut self) -> Option<(&'a [u8], Capture)> {
         let name = self.token()?;
-        if self.peek() != Some(b'=') {
+        if !self.cursor.eat(b'=') {
             return None;
         }
-        self.pos += 1;
         let mut value = Capture::exact();
-        if self.peek() == Some(b'"') {
-            self.pos += 1;
+        if self.cursor.eat(b'"') {
             loop {
-                let b = self.peek()?;
-                self.pos += 1;
+                let b = self.cursor.peek()?;
+                self.cursor.bump();
                 match b {
                     b'"' => break,
                     b'\\' => {
-                        value.push(self.peek()?);
-                        self.pos += 1;
+                        value.push(self.cursor.peek()?);
+                        self.cursor.bump();
                     }
                     b'\t' | b' '..=b'~' | 0x80..=0xFF => value.push(b),
                     _ => return None,
@@ -270,7 +259,7 @@ impl<'a> HeaderParser<'a> {
         while self.next_parameter_start()? {
             let (name, value) = self.parameter()?;
             if name.eq_ignore_ascii_case(b"q") {
-                quality = parse_quality(value.value()?)?;
+                quality = parse_quality(value.value()?.bytes())?;
             }
         }
         Some((quality, MediaType::from_essence(type_, subtype)?))
@@ -279,11 +268,12 @@ impl<'a> HeaderParser<'a> {
     /// Moves past the next comma outside quotes; false at the end.
     fn skip_past_comma(&mut self) -> bool {
         let mut quoted = false;
-        while let Some(b) = self.peek() {
-            self.pos += 1;
+        while let Some(b) = self.cursor.peek() {
+            self.cursor.bump();
             match b {
                 b'"' => quoted = !quoted,
-                b'\\' if quoted => self.pos += 1,
+                // Skips the escaped byte, if the value goes on.
+                b'\\' if quoted && self.cursor.peek().is_some() => self.cursor.bump(),
                 b',' if !quoted => return true,
                 _ => {}
             }

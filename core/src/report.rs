@@ -3,6 +3,7 @@
 use crate::code::{ErrorCode, ErrorSubcode};
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, Property};
 use crate::media::Encoding;
+use crate::text::CapturedName;
 use crate::{json, xml};
 
 /// A reportMediaDiagnostics body: the call termination code and subcode, both optional.
@@ -29,22 +30,22 @@ impl Report {
     pub const EMPTY: Report = Report { error_code: None, error_subcode: None };
 
     /// The longest output of [`Report::to_json`]: a buffer this long always fits.
-    pub const JSON_MAX_LEN: usize = json::FRAME.len() + ErrorCode::MAX_NAME_LEN + ErrorSubcode::MAX_NAME_LEN;
+    pub const JSON_MAX_LEN: usize = json::TEMPLATE.len() + ErrorCode::MAX_NAME_LEN + ErrorSubcode::MAX_NAME_LEN;
 
     /// The longest output of [`Report::to_xml`]: a buffer this long always fits.
-    pub const XML_MAX_LEN: usize = xml::FRAME.len() + ErrorCode::MAX_NAME_LEN + ErrorSubcode::MAX_NAME_LEN;
+    pub const XML_MAX_LEN: usize = xml::TEMPLATE.len() + ErrorCode::MAX_NAME_LEN + ErrorSubcode::MAX_NAME_LEN;
 
     /// A report with both properties set.
     pub const fn new(error_code: ErrorCode, error_subcode: ErrorSubcode) -> Self {
         Report { error_code: Some(error_code), error_subcode: Some(error_subcode) }
     }
 
-    /// Decodes and validates a JSON body (SPEC section 4).
+    /// Decodes and validates a JSON body (docs/behaviour.md, section 4).
     pub fn from_json(body: &[u8]) -> Result<Report, DecodeError> {
         json::decode(body)
     }
 
-    /// Decodes and validates an XML body (SPEC section 4).
+    /// Decodes and validates an XML body (docs/behaviour.md, section 4).
     pub fn from_xml(body: &[u8]) -> Result<Report, DecodeError> {
         xml::decode(body)
     }
@@ -68,12 +69,12 @@ impl Report {
     /// # Ok::<(), mediadiag::EncodeError>(())
     /// ```
     pub fn to_json(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
-        json::FRAME.encode(self, out)
+        json::TEMPLATE.encode(self, out)
     }
 
     /// Writes the report as a UCWA `<input>` document into `out`, returning the length written.
     pub fn to_xml(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
-        xml::FRAME.encode(self, out)
+        xml::TEMPLATE.encode(self, out)
     }
 
     /// Writes the report in the given encoding.
@@ -105,14 +106,14 @@ impl serde::Serialize for Report {
 /// What the decoders found so far: the values, which properties were given, and the
 /// first validation failure (reported only once the whole body proved well-formed).
 #[derive(Default)]
-pub(crate) struct Slots {
+pub(crate) struct Findings {
     report: Report,
     given_code: bool,
     given_subcode: bool,
     invalid: Option<DecodeError>,
 }
 
-impl Slots {
+impl Findings {
     /// Notes that a property was named at `at`; naming it twice is a validation failure.
     pub(crate) fn mark_given(&mut self, property: Property, at: usize) {
         let given = match property {
@@ -126,7 +127,7 @@ impl Slots {
     }
 
     /// Sets a property from its captured text; `None` text means it cannot be a known name.
-    pub(crate) fn set(&mut self, property: Property, text: Option<&[u8]>, at: usize) {
+    pub(crate) fn set(&mut self, property: Property, text: Option<CapturedName<'_>>, at: usize) {
         let known = match property {
             Property::ErrorCode => {
                 text.and_then(ErrorCode::from_captured).map(|code| self.report.error_code = Some(code))

@@ -1,4 +1,5 @@
-//! The resource path (SPEC section 1): which requests are reportMediaDiagnostics requests.
+//! The resource path (docs/behaviour.md, section 1): which requests are reportMediaDiagnostics
+//! requests.
 
 /// The prefixes UCWA serves under: on-premises and online (OAuth) deployments.
 pub const DEFAULT_PREFIXES: [&str; 2] = ["/ucwa/v1", "/ucwa/oauth/v1"];

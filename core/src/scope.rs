@@ -1,4 +1,5 @@
-//! OAuth scopes (SPEC section 6): the user needs Conversations.Initiate or Conversations.Receive.
+//! OAuth scopes (docs/behaviour.md, section 6): the user needs Conversations.Initiate or
+//! Conversations.Receive.
 
 use core::fmt;
 

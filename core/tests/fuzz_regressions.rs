@@ -1,6 +1,6 @@
-//! Inputs the fuzz targets (see FUZZING.md) turned up, each with the verdict SPEC section 4
-//! gives it. An input stays here once found, whichever side was wrong: the decoder, or the
-//! oracle it was compared with.
+//! Inputs the fuzz targets (see FUZZING.md) turned up, each with the verdict that
+//! docs/behaviour.md, section 4, gives it. An input stays here once found, whichever side was
+//! wrong: the decoder, or the oracle it was compared with.
 
 use mediadiag::{ErrorCode, ErrorSubcode, Report};
 

@@ -1,4 +1,4 @@
-//! SPEC sections 1, 3, 5 and 6: the path, media types, error bodies and scopes.
+//! docs/behaviour.md, sections 1, 3, 5 and 6: the path, media types, error bodies and scopes.
 
 use mediadiag::route::{DEFAULT_PREFIXES, MAX_ID_LEN, match_path};
 use mediadiag::{Encoding, ErrorCode, ErrorSubcode, Fault, MediaType, MediaTypeError, Report, Scope, Scopes};

@@ -1,4 +1,5 @@
-//! SPEC section 4, JSON rules: one test per rule, asserting the subcode and the offset.
+//! docs/behaviour.md, sections 4.1 and 4.2, the JSON rules: one test per rule, asserting the
+//! subcode and the offset.
 
 use mediadiag::{DecodeErrorKind as Kind, ErrorCode, ErrorSubcode, Property, Report};
 

@@ -1,4 +1,5 @@
-//! SPEC section 4, XML rules: one test per rule, asserting the subcode and the offset.
+//! docs/behaviour.md, sections 4.1, 4.3 and 4.4, the XML rules: one test per rule, asserting the
+//! subcode and the offset.
 
 use mediadiag::{DecodeErrorKind as Kind, ErrorCode, ErrorSubcode, Property, Report};
 
@@ -289,4 +290,17 @@ fn more_namespace_declarations_in_scope_than_the_limit_are_deserialization_failu
     let too_many =
         format!(r#"<input xmlns="{NS}"{}><x{}><y xmlns:q="urn:q"/></x></input>"#, declarations(15), declarations(16));
     refused_kind(&too_many, DESERIALIZATION, Kind::TooManyNamespaces);
+}
+
+#[test]
+fn a_start_tag_longer_than_the_limit_is_deserialization_failure() {
+    use mediadiag::MAX_START_TAG_LEN;
+    // `<x a="…"/>` inside the root: the tag starts at 61, its value ends `"/>` before the end.
+    let tag = |value_len: usize| input(&format!(r#"<x a="{}"/>"#, "v".repeat(value_len)));
+    // From `<` to the end of the value: `<x a="` (6 bytes) and the value.
+    assert_eq!(ok(&tag(MAX_START_TAG_LEN - 6)), Report::EMPTY);
+    refused(&tag(MAX_START_TAG_LEN - 5), DESERIALIZATION, Kind::TooManyAttributes, 64);
+    // Long text, comments and many short tags are not limited.
+    let long_text = input(&format!("<x>{}</x>{}", "t".repeat(2 * MAX_START_TAG_LEN), "<y/>".repeat(20_000)));
+    assert_eq!(ok(&long_text), Report::EMPTY);
 }

@@ -1,4 +1,4 @@
-//! mediadiag's JSON decoder against the serde_json oracle (`oracles::json`, SPEC section 4):
+//! mediadiag's JSON decoder against the serde_json oracle (`oracles::json`, docs/behaviour.md, section 4):
 //! the verdict, the subcode, the property of a validation failure and the decoded values
 //! agree on every input.
 #![no_main]

@@ -3,11 +3,11 @@
 //! and counts its calls, with a recording callback, on one current-thread tokio runtime
 //! whose clock is paused (so a stalled body reaches the read timeout at once).
 //!
-//! Always: a response comes back; its status is one of SPEC section 2's (204, 400, 401,
+//! Always: a response comes back; its status is one of docs/behaviour.md, section 2's (204, 400, 401,
 //! 403, 405, 408, 413, 415) or the inner 404; the callback ran iff the status is 204; the
-//! inner service ran iff the path is not the resource (SPEC section 1, `oracles::route`).
-//! For inputs built from known pieces, the exact status follows SPEC section 2's order,
-//! error bodies have the type SPEC section 3 chooses and parse as UCWA errors with the
+//! inner service ran iff the path is not the resource (docs/behaviour.md, section 1, `oracles::route`).
+//! For inputs built from known pieces, the exact status follows the order of docs/behaviour.md, section 2,
+//! error bodies have the type docs/behaviour.md, section 3, chooses and parse as UCWA errors with the
 //! status's code, and the callback got the report the body decodes to.
 #![no_main]
 
@@ -223,7 +223,7 @@ fn world() -> &'static World {
     })
 }
 
-/// What SPEC section 2 says the status must be, when the input is made of known pieces.
+/// What docs/behaviour.md, section 2, says the status must be, when the input is made of known pieces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Expected {
     Status(u16),
@@ -384,7 +384,7 @@ fuzz_target!(|input: Input| {
     let frames = split(&body, &input.cuts);
     let intercepted = oracles::route::matches(uri.path(), &DEFAULT_PREFIXES).is_some();
 
-    // SPEC section 2, in order.
+    // docs/behaviour.md, section 2, in order.
     let expected = if !intercepted {
         Expected::Status(404)
     } else if method != Method::POST {
@@ -465,7 +465,7 @@ fuzz_target!(|input: Input| {
         assert_eq!(Some(decoded.expect("a 204 body decodes")), *world.recorder.last.lock().unwrap());
     }
     if intercepted && matches!(code, 400 | 403 | 405 | 408 | 413 | 415) {
-        // SPEC sections 3 and 5: the error body's type, and its code.
+        // docs/behaviour.md, sections 3 and 5: the error body's type, and its code.
         let chosen = MediaType::for_error(accept_sent.as_deref(), media);
         assert_eq!(
             response_headers.get(http::header::CONTENT_TYPE).map(|v| v.as_bytes()),

@@ -1,5 +1,5 @@
 //! `MediaType::from_content_type` and `MediaType::for_error` on arbitrary header values:
-//! never panic, stable, and invariant under ASCII case changes (SPEC section 3: type,
+//! never panic, stable, and invariant under ASCII case changes (docs/behaviour.md, section 3: type,
 //! subtype and parameter names compare case-insensitively, the charset value too, and no
 //! other parameter value matters). An accepted type reads its own `Content-Type` back.
 #![no_main]

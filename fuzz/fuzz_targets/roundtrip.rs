@@ -37,7 +37,7 @@ fuzz_target!(|input: Input| {
     let mut short = vec![0u8; len - 1];
     assert_eq!(report.to_xml(&mut short), Err(EncodeError::BufferTooSmall));
 
-    // Names in any ASCII case (SPEC section 4): flip letters by the mask.
+    // Names in any ASCII case (docs/behaviour.md, section 4.1): flip letters by the mask.
     let mangle = |bytes: &[u8]| -> Vec<u8> {
         let mut i = 0;
         bytes

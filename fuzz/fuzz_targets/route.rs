@@ -1,5 +1,5 @@
-//! `route::match_path` on arbitrary paths: never panics, stable, and agrees with the SPEC
-//! section 1 route written independently as segment comparisons (`oracles::route`), under
+//! `route::match_path` on arbitrary paths: never panics, stable, and agrees with the route of
+//! docs/behaviour.md, section 1, written independently as segment comparisons (`oracles::route`), under
 //! the default prefixes and under other prefix lists.
 #![no_main]
 

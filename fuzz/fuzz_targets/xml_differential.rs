@@ -1,4 +1,4 @@
-//! mediadiag's XML decoder against the roxmltree oracle (`oracles::xml`, SPEC section 4):
+//! mediadiag's XML decoder against the roxmltree oracle (`oracles::xml`, docs/behaviour.md, section 4):
 //! the verdict, the subcode, the property of a validation failure and the decoded values
 //! agree on every input.
 #![no_main]

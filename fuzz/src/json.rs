@@ -1,7 +1,7 @@
-//! The JSON oracle: SPEC section 4 on top of serde_json.
+//! The JSON oracle: docs/behaviour.md, sections 4.1 and 4.2, on top of serde_json.
 //!
 //! serde_json does the lexing and the RFC 8259 grammar (strings, escapes, numbers, literals,
-//! structure, trailing content). Everything the SPEC adds or changes is done here, each
+//! structure, trailing content). Everything the contract adds or changes is done here, each
 //! rule marked `Rule Jn` and listed in FUZZING.md:
 //!
 //! - J1: one leading UTF-8 byte order mark is skipped (serde_json refuses it).
@@ -34,10 +34,10 @@ use serde_json::value::RawValue;
 
 use crate::{Properties, Verdict, strip_bom};
 
-/// The SPEC's nesting limit, the root counting as level 1.
+/// The nesting limit of docs/behaviour.md, section 4.1, the root counting as level 1.
 pub const MAX_DEPTH: usize = 32;
 
-/// What the SPEC says `mediadiag` must answer for this JSON body.
+/// What docs/behaviour.md says `mediadiag` must answer for this JSON body.
 pub fn verdict(input: &[u8]) -> Verdict {
     let body = strip_bom(input); // Rule J1
     let Ok(text) = std::str::from_utf8(body) else {
@@ -132,7 +132,7 @@ fn scan(raw: &str) -> Result<(), String> {
 }
 
 /// Reads the body with serde_json alone, as a plain `serde_json::Value` user would: for
-/// documenting where the SPEC departs from it (see FUZZING.md), not used by the targets.
+/// documenting where the contract departs from it (see FUZZING.md), not used by the targets.
 pub fn plain_serde_json_accepts(input: &[u8]) -> bool {
     serde_json::from_slice::<serde::de::IgnoredAny>(input).is_ok()
 }
@@ -143,7 +143,7 @@ mod tests {
     use mediadiag::{ErrorCode, ErrorSubcode, Property, Report};
 
     #[test]
-    fn the_spec_rules() {
+    fn the_rules_of_the_behaviour_contract() {
         let v = |s: &[u8]| verdict(s);
         assert_eq!(
             v(b"{\n  \"errorCode\" : \"BadRequest\",\n  \"errorSubcode\" : \"InviteesOnly\"\n}"),

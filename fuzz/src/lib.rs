@@ -1,9 +1,10 @@
 //! Shared checks of the fuzz targets, and the oracles of the differential ones: independent
-//! models of SPEC section 4 built on serde_json and roxmltree, and of the SPEC section 1 route.
+//! models of docs/behaviour.md, section 4, built on serde_json and roxmltree, and of its
+//! section 1 route.
 //!
 //! Each oracle answers with a [`Verdict`]; a target compares it with what `mediadiag`
 //! answers for the same bytes. Every place where an oracle departs from what its base
-//! parser does on its own is a SPEC rule, named in a comment and listed in FUZZING.md.
+//! parser does on its own is a rule of that contract, named in a comment and listed in FUZZING.md.
 
 use mediadiag::{DecodeError, ErrorSubcode, Property, Report};
 
@@ -11,7 +12,7 @@ pub mod json;
 pub mod route;
 pub mod xml;
 
-/// What a decoder concluded about a body, at the precision the SPEC fixes.
+/// What a decoder concluded about a body, at the precision docs/behaviour.md fixes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
     /// Accepted, with these values.
@@ -39,7 +40,7 @@ impl Verdict {
     }
 }
 
-/// The SPEC's property state while a body is read: given flags, values, the first
+/// The contract's property state while a body is read: given flags, values, the first
 /// validation failure. Shared by both oracles so that they order failures the same way:
 /// the first failure in document order wins, and a syntax error anywhere wins over all.
 #[derive(Default, Debug)]
@@ -102,7 +103,7 @@ impl Properties {
     }
 }
 
-/// Strips one leading UTF-8 byte order mark (SPEC section 4, common rules).
+/// Strips one leading UTF-8 byte order mark (docs/behaviour.md, section 4.1).
 pub(crate) fn strip_bom(input: &[u8]) -> &[u8] {
     input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input)
 }

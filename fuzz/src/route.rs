@@ -1,4 +1,4 @@
-//! The route oracle: SPEC section 1 written as segment comparisons, independently of
+//! The route oracle: docs/behaviour.md, section 1, written as segment comparisons, independently of
 //! `mediadiag::route::match_path`.
 
 /// RFC 3986 `unreserved`.

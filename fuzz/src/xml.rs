@@ -1,7 +1,7 @@
-//! The XML oracle: SPEC section 4 on top of roxmltree.
+//! The XML oracle: docs/behaviour.md, sections 4.1, 4.3 and 4.4, on top of roxmltree.
 //!
 //! roxmltree does XML 1.0 well-formedness and Namespaces in XML (names, tags, attributes,
-//! references, prefixes, duplicate attributes by expanded name). Everything the SPEC adds
+//! references, prefixes, duplicate attributes by expanded name). Everything the contract adds
 //! or restricts is done here, each rule marked `Rule Xn` and listed in FUZZING.md:
 //!
 //! - X1: one leading UTF-8 byte order mark is skipped, and only one (roxmltree skips a
@@ -11,7 +11,8 @@
 //!   otherwise read an internal subset and expand its entities).
 //! - X3: resource limits: elements nested at most 32 deep (the root is level 1; empty
 //!   elements count), at most 16 attributes on one element (namespace declarations
-//!   included), at most 32 namespace declarations in scope at once. roxmltree has none.
+//!   included), at most 32 namespace declarations in scope at once, and at most 65,535
+//!   bytes from a start tag's `<` to the end of its last attribute value. roxmltree has none.
 //! - X4: the root is `input` or `resource` in the UCWA namespace, else DeserializationFailure.
 //! - X5: values are `property` elements in the UCWA namespace, children of the root, with an
 //!   unprefixed `name` attribute equal to `errorCode` / `errorSubcode` ASCII
@@ -50,12 +51,13 @@ use crate::{Properties, Verdict, strip_bom};
 
 /// The UCWA namespace.
 pub const UCWA: &str = "http://schemas.microsoft.com/rtc/2012/03/ucwa";
-/// SPEC limits (Rule X3).
+/// The limits of docs/behaviour.md, sections 4.1 and 4.4 (Rule X3).
 pub const MAX_DEPTH: usize = 32;
 pub const MAX_ATTRIBUTES: usize = 16;
 pub const MAX_NAMESPACES: usize = 32;
+pub const MAX_START_TAG_LEN: usize = 65_535;
 
-/// What the SPEC says `mediadiag` must answer for this XML body.
+/// What docs/behaviour.md says `mediadiag` must answer for this XML body.
 pub fn verdict(input: &[u8]) -> Verdict {
     let body = strip_bom(input); // Rule X1
     let Ok(text) = std::str::from_utf8(body) else {
@@ -386,6 +388,10 @@ fn start_tag(text: &str, element: Node) -> Option<(usize, usize)> {
         if name.starts_with("xmlns:") && i == value_start {
             return None;
         }
+        // Rule X3: the start tag ends its last attribute value within MAX_START_TAG_LEN bytes.
+        if i > MAX_START_TAG_LEN {
+            return None;
+        }
         i += 1;
     }
 }
@@ -400,7 +406,7 @@ mod tests {
     }
 
     #[test]
-    fn the_spec_rules() {
+    fn the_rules_of_the_behaviour_contract() {
         let v = |s: &str| verdict(s.as_bytes());
         assert_eq!(
             v(
@@ -428,6 +434,11 @@ mod tests {
         let many = |n: usize| input(&format!("<x{}/>", (0..n).map(|i| format!(" a{i}=''")).collect::<String>()));
         assert_eq!(v(&many(16)), Verdict::Accepted(Report::EMPTY));
         assert_eq!(v(&many(17)), Verdict::Deserialization);
+        // `<x a="` is 6 bytes before the value.
+        let long = |value: usize| input(&format!(r#"<x a="{}"/>"#, "v".repeat(value)));
+        assert_eq!(v(&long(MAX_START_TAG_LEN - 6)), Verdict::Accepted(Report::EMPTY));
+        assert_eq!(v(&long(MAX_START_TAG_LEN - 5)), Verdict::Deserialization);
+        assert_eq!(MAX_START_TAG_LEN, mediadiag::MAX_START_TAG_LEN);
     }
 
     /// Why rules X8 to X12 exist: what roxmltree 0.20 does on its own with these inputs.

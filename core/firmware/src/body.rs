@@ -1,6 +1,6 @@
 //! A fixed buffer to build test bodies in at run time (deep nesting, long documents).
 
-/// The largest body a server accepts by default (SPEC section 2, check 6).
+/// The largest body a server accepts by default (docs/behaviour.md, section 2, check 6).
 pub const MAX_BODY: usize = 4096;
 
 /// A body under construction, up to [`MAX_BODY`] bytes.

@@ -331,7 +331,7 @@ fn round_trips(run: &mut Run) {
     hprintln!("ok   json+xml round trips: {} of {} reports came back equal", count - failed, count);
 }
 
-/// Bodies that must be refused, with the verdict the SPEC gives them.
+/// Bodies that must be refused, with the verdict docs/behaviour.md (section 4) gives them.
 fn malformed(run: &mut Run, body: &mut Body) {
     use Format::{Json, Xml};
     let code = Some(Property::ErrorCode);

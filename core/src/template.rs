@@ -1,13 +1,13 @@
-//! Encoding: the fixed text each encoding puts around the two values of a report, and the
-//! one writer that both encodings share.
+//! Encoding: the fixed text each encoding puts around the two values of a report (its
+//! template), and the one encoder that both encodings share.
 
 use crate::error::EncodeError;
 use crate::report::Report;
-use crate::text::Cursor;
+use crate::text::Writer;
 
 /// The fixed text of an encoding, in the order it is written; absent properties leave out
 /// their start, value and end.
-pub(crate) struct Frame {
+pub(crate) struct Template {
     pub(crate) start: &'static str,
     pub(crate) code_start: &'static str,
     pub(crate) code_end: &'static str,
@@ -19,7 +19,7 @@ pub(crate) struct Frame {
     pub(crate) end: &'static str,
 }
 
-impl Frame {
+impl Template {
     /// Length of the fixed text around both values: a report with the longest names fits
     /// in this plus the two lengths.
     pub(crate) const fn len(&self) -> usize {
@@ -33,19 +33,19 @@ impl Frame {
 
     /// Writes `report` into `out`, returning the length written.
     pub(crate) fn encode(&self, report: &Report, out: &mut [u8]) -> Result<usize, EncodeError> {
-        let mut cursor = Cursor::new(out);
-        cursor.put_str(self.start)?;
+        let mut writer = Writer::new(out);
+        writer.put_str(self.start)?;
         if let Some(code) = report.error_code {
-            cursor.put_str(self.code_start)?;
-            cursor.put_str(code.as_str())?;
-            cursor.put_str(self.code_end)?;
+            writer.put_str(self.code_start)?;
+            writer.put_str(code.as_str())?;
+            writer.put_str(self.code_end)?;
         }
         if let Some(subcode) = report.error_subcode {
-            cursor.put_str(if report.error_code.is_some() { self.subcode_after_code } else { self.subcode_start })?;
-            cursor.put_str(subcode.as_str())?;
-            cursor.put_str(self.subcode_end)?;
+            writer.put_str(if report.error_code.is_some() { self.subcode_after_code } else { self.subcode_start })?;
+            writer.put_str(subcode.as_str())?;
+            writer.put_str(self.subcode_end)?;
         }
-        cursor.put_str(self.end)?;
-        Ok(cursor.len())
+        writer.put_str(self.end)?;
+        Ok(writer.len())
     }
 }
