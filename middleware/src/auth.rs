@@ -1,4 +1,4 @@
-//! Where granted scopes come from (SPEC section 6): an upstream authentication layer,
+//! Where granted scopes come from (docs/behaviour.md section 6): an upstream authentication layer,
 //! static bearer tokens, or (feature `jwt`) verified JWTs.
 
 use http::{Extensions, HeaderMap, header::AUTHORIZATION};

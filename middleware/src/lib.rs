@@ -4,7 +4,7 @@
 //! It intercepts one route,
 //! `POST {prefix}/applications/{app}/communication/conversations/{conv}/audioVideo/reportMediaDiagnostics`,
 //! checks method, credentials, scopes, media type, size and time in the order of the
-//! project's SPEC, decodes the body with the `mediadiag` crate, and hands a typed
+//! behaviour contract (docs/behaviour.md), decodes the body with the `mediadiag` crate, and hands a typed
 //! [`Reported`] to your callback. Every other request goes to the inner service untouched,
 //! its body unread.
 //!

@@ -1,5 +1,5 @@
 //! What the layer and the batch writers count, through the `metrics` facade (feature
-//! `metrics`): names and labels are the SPEC's section 7. Without the feature these do nothing.
+//! `metrics`): names and labels are those of docs/behaviour.md section 7. Without the feature these do nothing.
 //!
 //! No label carries an application or conversation id: every label value here comes from a
 //! fixed, small set (statuses, code and subcode names, store names chosen by the owner).

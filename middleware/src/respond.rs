@@ -1,4 +1,4 @@
-//! The responses this layer writes itself: 204, and UCWA error bodies (SPEC section 5).
+//! The responses this layer writes itself: 204, and UCWA error bodies (docs/behaviour.md section 5).
 
 use bytes::Bytes;
 use http::header::{ALLOW, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};

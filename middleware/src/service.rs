@@ -1,4 +1,4 @@
-//! The service: the checks of SPEC section 2, in order, before any body byte is read.
+//! The service: the checks of docs/behaviour.md section 2, in order, before any body byte is read.
 
 use std::ops::Range;
 use std::sync::Arc;

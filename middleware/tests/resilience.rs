@@ -1,4 +1,4 @@
-//! SPEC section 5's faults, each over a real server on loopback: a panicking callback, a
+//! The faults of docs/behaviour.md section 5.3, each over a real server on loopback: a panicking callback, a
 //! callback past its deadline, full callbacks, and the server serving on after each.
 
 mod support;

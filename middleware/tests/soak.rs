@@ -2,7 +2,7 @@
 //! loopback, with a callback that is sometimes slow, sometimes refuses, sometimes panics.
 //!
 //! Afterwards the callback must hold exactly the reports that got 204 (each request carries
-//! a unique conversation id), every request must have got the status the SPEC gives it, and
+//! a unique conversation id), every request must have got the status docs/behaviour.md (sections 2 and 5.3) gives it, and
 //! the process's peak resident memory must stay under a bound.
 //!
 //! `.ci/run` runs a short form through `cargo test`; the full form is
@@ -55,7 +55,7 @@ impl Kind {
         }
     }
 
-    /// The statuses the SPEC allows; any request that reaches the callback may also meet
+    /// The statuses docs/behaviour.md allows; any request that reaches the callback may also meet
     /// full callbacks (503).
     fn allowed(self) -> &'static [u16] {
         match self {

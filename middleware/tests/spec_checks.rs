@@ -1,4 +1,4 @@
-//! SPEC section 2, row by row, over a real hyper server on loopback with real clients.
+//! docs/behaviour.md section 2, check by check, over a real hyper server on loopback with real clients.
 //! After every refusal the server keeps serving and the inner service was never called for
 //! the intercepted path.
 
@@ -25,7 +25,7 @@ fn assert_fault(reply: &Reply, status: StatusCode, code: &str, subcode: Option<&
 }
 
 #[tokio::test]
-async fn row_1_other_paths_pass_through_untouched() {
+async fn check_1_other_paths_pass_through_untouched() {
     let server = start(|layer| layer).await;
     let reply = send(server.address, "GET", "/healthz", &[], "").await;
     assert_eq!((reply.status, reply.body.as_str()), (StatusCode::OK, "ok"));
@@ -76,7 +76,7 @@ async fn the_online_prefix_the_query_string_and_each_scope_alone_are_accepted() 
 }
 
 #[tokio::test]
-async fn row_2_other_methods_get_405_with_allow_post() {
+async fn check_2_other_methods_get_405_with_allow_post() {
     let server = start(|layer| layer).await;
     for method in ["GET", "PUT", "DELETE", "PATCH", "OPTIONS"] {
         // Checked before credentials: no token needed to learn the method is wrong.
@@ -89,7 +89,7 @@ async fn row_2_other_methods_get_405_with_allow_post() {
 }
 
 #[tokio::test]
-async fn row_3_missing_or_invalid_credentials_get_401_with_a_bearer_challenge() {
+async fn check_3_missing_or_invalid_credentials_get_401_with_a_bearer_challenge() {
     let server = start(|layer| layer).await;
     let missing = send(server.address, "POST", RESOURCE, &[("content-type", "application/json")], SEED_JSON).await;
     assert_eq!(missing.status, StatusCode::UNAUTHORIZED);
@@ -106,7 +106,7 @@ async fn row_3_missing_or_invalid_credentials_get_401_with_a_bearer_challenge() 
 }
 
 #[tokio::test]
-async fn row_4_tokens_without_a_conversations_scope_get_403() {
+async fn check_4_tokens_without_a_conversations_scope_get_403() {
     let server = start(|layer| layer).await;
     let headers = [("authorization", &*auth(NO_SCOPE_TOKEN)), ("content-type", "application/json")];
     let reply = send(server.address, "POST", RESOURCE, &headers, SEED_JSON).await;
@@ -120,7 +120,7 @@ async fn row_4_tokens_without_a_conversations_scope_get_403() {
 }
 
 #[tokio::test]
-async fn row_5_unsupported_media_types_get_415() {
+async fn check_5_unsupported_media_types_get_415() {
     let server = start(|layer| layer).await;
     for content_type in ["text/plain", "application/json; charset=iso-8859-1", "application/x-www-form-urlencoded"] {
         let reply = post(server.address, content_type, SEED_JSON).await;
@@ -144,7 +144,7 @@ async fn row_5_unsupported_media_types_get_415() {
 }
 
 #[tokio::test]
-async fn row_6_a_declared_length_over_the_limit_is_refused_without_reading() {
+async fn check_6_a_declared_length_over_the_limit_is_refused_without_reading() {
     let server = start(|layer| layer).await;
     // The headers promise 5000 bytes, none follow: the answer must come anyway.
     let request = format!(
@@ -158,7 +158,7 @@ async fn row_6_a_declared_length_over_the_limit_is_refused_without_reading() {
 }
 
 #[tokio::test]
-async fn row_6_a_streamed_body_over_the_limit_gets_413() {
+async fn check_6_a_streamed_body_over_the_limit_gets_413() {
     let server = start(|layer| layer.body_limit(64)).await;
     // Chunked, so no length is declared: the limit is enforced while reading.
     let chunk = format!("{:x}\r\n{}\r\n", 100, " ".repeat(100));
@@ -173,7 +173,7 @@ async fn row_6_a_streamed_body_over_the_limit_gets_413() {
 }
 
 #[tokio::test]
-async fn row_7_a_body_that_does_not_arrive_in_time_gets_408() {
+async fn check_7_a_body_that_does_not_arrive_in_time_gets_408() {
     let server = start(|layer| layer.read_timeout(Duration::from_millis(300))).await;
     let request = format!(
         "POST {RESOURCE} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{{\"errorCode\""
@@ -186,7 +186,7 @@ async fn row_7_a_body_that_does_not_arrive_in_time_gets_408() {
 }
 
 #[tokio::test]
-async fn row_8_malformed_bodies_get_400_deserialization_failure() {
+async fn check_8_malformed_bodies_get_400_deserialization_failure() {
     let server = start(|layer| layer).await;
     let cases = [
         ("application/json", ""),
@@ -216,7 +216,7 @@ async fn row_8_malformed_bodies_get_400_deserialization_failure() {
 }
 
 #[tokio::test]
-async fn row_9_invalid_values_get_400_parameter_validation_failure_naming_the_property() {
+async fn check_9_invalid_values_get_400_parameter_validation_failure_naming_the_property() {
     let server = start(|layer| layer).await;
     let reply =
         post(server.address, "application/json", r#"{"errorCode":"BadRequest","errorSubcode":"<script>"}"#).await;
@@ -232,7 +232,7 @@ async fn row_9_invalid_values_get_400_parameter_validation_failure_naming_the_pr
 }
 
 #[tokio::test]
-async fn row_10_a_rejecting_callback_chooses_status_code_and_subcode() {
+async fn check_10_a_rejecting_callback_chooses_status_code_and_subcode() {
     let server = start(|layer| layer).await;
     let cases = [
         (

@@ -1,5 +1,5 @@
 //! Group commit: every accepted report is committed to durable stores before its 204, many
-//! concurrent reports sharing one transaction (SPEC section 7).
+//! concurrent reports sharing one transaction (docs/behaviour.md section 7).
 //!
 //! [`Batcher`] is a [`ReportHandler`](crate::ReportHandler). Each report becomes a
 //! [`Record`] that goes, with a one-shot acknowledgement, into a bounded queue per store. One
