@@ -108,7 +108,6 @@ fn serve(kind: &str) -> ! {
 }
 
 struct Server {
-    kind: &'static str,
     child: Child,
     address: SocketAddr,
 }
@@ -150,7 +149,7 @@ fn start(kind: &'static str, scratch: &std::path::Path, database: &str) -> Serve
         let mut line = String::new();
         let stdout = child.stdout.take().expect("piped stdout");
         std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).expect("the server's address");
-        return Server { kind, child, address: line.trim().parse().expect("an address") };
+        return Server { child, address: line.trim().parse().expect("an address") };
     };
     let mut command = pinned(1, &collector_binary());
     command.args(["--listen", "127.0.0.1:0", "--admin", "off", "--token", TOKEN]);
@@ -175,7 +174,7 @@ fn start(kind: &'static str, scratch: &std::path::Path, database: &str) -> Serve
         .expect("the collector's address");
     // The rest of its log is read and dropped, so that the pipe never fills.
     std::thread::spawn(move || stderr.for_each(drop));
-    Server { kind, child, address: address.parse().expect("an address") }
+    Server { child, address: address.parse().expect("an address") }
 }
 
 /// Peak resident set of a process, in KiB.
@@ -317,7 +316,6 @@ fn main() {
         throughput.push(rps);
         let _ = server.child.kill();
         let _ = server.child.wait();
-        let _ = server.kind;
     }
     let _ = std::fs::remove_dir_all(&scratch);
     if let [bare, axum, layer, jsonl, sqlite, _, _, sqlite_64, postgres_64] = throughput[..] {
