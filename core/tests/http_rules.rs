@@ -8,7 +8,7 @@ const RESOURCE: &str = "/ucwa/v1/applications/192/communication/conversations/13
 #[test]
 fn the_resource_path_matches_under_both_default_prefixes() {
     let target = match_path(RESOURCE, &DEFAULT_PREFIXES).expect("on-premises path");
-    assert_eq!((target.application_id, target.conversation_id), ("192", "137"));
+    assert_eq!((target.application_id(), target.conversation_id()), ("192", "137"));
     let online = RESOURCE.replacen("/ucwa/v1", "/ucwa/oauth/v1", 1);
     assert!(match_path(&online, &DEFAULT_PREFIXES).is_some());
     assert!(match_path(&format!("{RESOURCE}?x=1&y"), &DEFAULT_PREFIXES).is_some(), "the query string is ignored");

@@ -57,7 +57,7 @@ fn decode_encode_and_faults_allocate_nothing() {
             "/ucwa/v1/applications/1/communication/conversations/2/audioVideo/reportMediaDiagnostics",
             &DEFAULT_PREFIXES,
         )
-        .map_or(0, |t| t.application_id.len());
+        .map_or(0, |t| t.application_id().len());
     }
     let after = ALLOCATIONS.with(Cell::get);
     assert!(checks > 0);

@@ -17,6 +17,6 @@ fuzz_target!(|data: &[u8]| {
     let prefixes = PREFIX_LISTS[usize::from(selector) % PREFIX_LISTS.len()];
     let target = match_path(path, prefixes);
     assert_eq!(target, match_path(path, prefixes), "not stable");
-    let ids = target.map(|t| (t.application_id, t.conversation_id));
+    let ids = target.map(|t| (t.application_id(), t.conversation_id()));
     assert_eq!(ids, oracles::route::matches(path, prefixes), "path {path:?} under {prefixes:?}");
 });

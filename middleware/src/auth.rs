@@ -5,6 +5,7 @@ use http::{Extensions, HeaderMap, header::AUTHORIZATION};
 use std::sync::Arc;
 
 use mediadiag::Scopes;
+use subtle::ConstantTimeEq;
 
 /// The outcome of checking a request's credentials.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -192,13 +193,9 @@ pub(crate) fn bearer_token(headers: &HeaderMap) -> Result<&[u8], Authorization> 
     Ok(token)
 }
 
-/// Compares two byte strings in time that depends only on their lengths.
+/// Compares two byte strings in time that depends only on their lengths (`subtle`).
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let difference = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
-    std::hint::black_box(difference) == 0
+    a.ct_eq(b).into()
 }
 
 #[cfg(test)]

@@ -1,15 +1,17 @@
 //! The response body: the inner service's body, or one this layer wrote.
 
+use std::convert::Infallible;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
+use http_body_util::Full;
 use pin_project_lite::pin_project;
 
 pin_project! {
-    /// Either the inner service's response body, untouched, or a body this layer wrote
-    /// (a UCWA error, or nothing for 204). No boxing either way.
+    /// Either the inner service's response body, untouched, or a complete body this layer
+    /// wrote (a UCWA error, or nothing for 204). No boxing either way.
     pub struct ResponseBody<B> {
         #[pin]
         kind: Kind<B>,
@@ -23,8 +25,9 @@ pin_project! {
             #[pin]
             body: B,
         },
-        Own {
-            data: Option<Bytes>,
+        Layer {
+            #[pin]
+            body: Full<Bytes>,
         },
     }
 }
@@ -35,9 +38,9 @@ impl<B> ResponseBody<B> {
         ResponseBody { kind: Kind::Inner { body } }
     }
 
-    /// A complete body of this layer's own (empty bytes mean no body at all).
-    pub(crate) fn own(data: Bytes) -> Self {
-        ResponseBody { kind: Kind::Own { data: (!data.is_empty()).then_some(data) } }
+    /// A complete body of this layer's own (an empty one ends at once).
+    pub(crate) fn layer(body: Full<Bytes>) -> Self {
+        ResponseBody { kind: Kind::Layer { body } }
     }
 }
 
@@ -51,21 +54,21 @@ where
     fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
         match self.project().kind.project() {
             KindProj::Inner { body } => body.poll_frame(cx),
-            KindProj::Own { data } => Poll::Ready(data.take().map(|data| Ok(Frame::data(data)))),
+            KindProj::Layer { body } => body.poll_frame(cx).map_err(|never: Infallible| match never {}),
         }
     }
 
     fn is_end_stream(&self) -> bool {
         match &self.kind {
             Kind::Inner { body } => body.is_end_stream(),
-            Kind::Own { data } => data.is_none(),
+            Kind::Layer { body } => body.is_end_stream(),
         }
     }
 
     fn size_hint(&self) -> SizeHint {
         match &self.kind {
             Kind::Inner { body } => body.size_hint(),
-            Kind::Own { data } => SizeHint::with_exact(data.as_ref().map_or(0, |d| d.len() as u64)),
+            Kind::Layer { body } => body.size_hint(),
         }
     }
 }

@@ -2,43 +2,40 @@
 //! intercepted request (read the body, decode, call back), with no boxing.
 
 use std::future::Future;
-use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, ready};
+use std::time::Duration;
 
 use bytes::{Buf, Bytes, BytesMut};
-use http::{Response, StatusCode, Uri};
+use http::{Response, Uri};
 use http_body::Body;
-use mediadiag::{MediaType, Report, Scopes};
+use mediadiag::{MediaType, Report};
 use pin_project_lite::pin_project;
 use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::{Sleep, sleep};
 
 use crate::body::ResponseBody;
+use crate::facts::{Ids, RequestFacts};
 use crate::handler::{ReportHandler, Reported};
 use crate::layer::Config;
-use crate::respond::{self, Outcome, Own};
+use crate::respond::{self, LayerResponse, Outcome};
 
-/// An intercepted request that passed checks 1 to 6: what the rest of the work needs.
+/// An intercepted request that passed checks 1 to 6, and what reading and calling back need.
 pub(crate) struct Intercepted<H> {
-    pub(crate) parts: http::request::Parts,
-    pub(crate) media: MediaType,
-    pub(crate) scopes: Scopes,
-    pub(crate) principal: Option<String>,
-    pub(crate) application_id: Range<usize>,
-    pub(crate) conversation_id: Range<usize>,
+    pub(crate) facts: RequestFacts,
     pub(crate) handler: H,
     pub(crate) config: Arc<Config>,
 }
 
-impl<H> Intercepted<H> {
-    /// The media type of error bodies: what Accept asks for, else the request's.
-    fn error_media(&self) -> MediaType {
-        let accept = self.parts.headers.get(http::header::ACCEPT).map(|value| value.as_bytes());
-        MediaType::for_error(accept, Some(self.media))
-    }
+/// What is kept of a request once its facts went to the callback: enough to name it in the
+/// tracing event and to answer an error.
+struct Called {
+    uri: Uri,
+    ids: Ids,
+    error_media: MediaType,
+    report: Report,
 }
 
 /// The body bytes read so far: one frame is kept as it came, more are copied together.
@@ -112,7 +109,7 @@ pin_project! {
         },
         /// A response of this layer's own, ready to go (`None` once taken).
         Ready {
-            response: Option<Own>,
+            response: Option<LayerResponse>,
         },
         /// Reading the body under the read timeout (the timer starts the first time the body
         /// is not ready: a body that is all there needs none).
@@ -130,12 +127,9 @@ pin_project! {
             callback: H::Future,
             #[pin]
             deadline: Option<Sleep>,
-            timeout: std::time::Duration,
+            timeout: Duration,
             permit: OwnedSemaphorePermit,
-            error_media: MediaType,
-            report: Report,
-            uri: Uri,
-            ids: (Range<usize>, Range<usize>),
+            called: Called,
         },
     }
 }
@@ -145,7 +139,7 @@ impl<F, B, H: ReportHandler> ResponseFuture<F, B, H> {
         ResponseFuture { state: State::Inner { future } }
     }
 
-    pub(crate) fn ready(response: Own) -> Self {
+    pub(crate) fn ready(response: LayerResponse) -> Self {
         ResponseFuture { state: State::Ready { response: Some(response) } }
     }
 
@@ -163,23 +157,23 @@ impl<F, B, H: ReportHandler> ResponseFuture<F, B, H> {
 
 /// The one tracing event of an intercepted request (DEBUG, as tower-http's trace layer does
 /// for requests), and its count in `mediadiag_requests_total`.
-pub(crate) fn trace(outcome: Outcome, status: StatusCode, (application_id, conversation_id): (&str, &str)) {
+pub(crate) fn trace(outcome: Outcome, response: &LayerResponse, path: &str, ids: &Ids) {
+    let status = response.status();
     crate::metrics::request(status);
     tracing::debug!(
         target: "tower_mediadiag",
         status = status.as_u16(),
         outcome = outcome.as_str(),
-        application_id,
-        conversation_id,
+        application_id = ids.application(path),
+        conversation_id = ids.conversation(path),
         "reportMediaDiagnostics"
     );
 }
 
-/// Traces an outcome for an intercepted request whose ids are ranges of `path`.
-fn finish(outcome: Outcome, response: Own, path: &str, ids: &(Range<usize>, Range<usize>)) -> Own {
-    let ids_text = (path.get(ids.0.clone()).unwrap_or_default(), path.get(ids.1.clone()).unwrap_or_default());
-    trace(outcome, response.status(), ids_text);
-    response
+/// The state that answers `response`, traced.
+fn answer<F, B, H: ReportHandler>(outcome: Outcome, response: LayerResponse, path: &str, ids: &Ids) -> State<F, B, H> {
+    trace(outcome, &response, path, ids);
+    State::Ready { response: Some(response) }
 }
 
 impl<F, B, H, ResBody, E> Future for ResponseFuture<F, B, H>
@@ -201,17 +195,18 @@ where
                 StateProj::Ready { response } => {
                     // Taken already: polled after it completed. Never a 204 for that.
                     let response = response.take().unwrap_or_else(impossible_state);
-                    return Poll::Ready(Ok(response.map(ResponseBody::own)));
+                    return Poll::Ready(Ok(response.map(ResponseBody::layer)));
                 }
                 StateProj::Reading { body, deadline, collected, intercepted } => {
                     ready!(poll_reading(body, deadline, collected, intercepted, cx))
                 }
-                StateProj::Calling { callback, deadline, timeout, permit: _, error_media, report, uri, ids } => {
-                    let (outcome, response) = ready!(poll_calling(callback, deadline, *timeout, *error_media, cx));
+                StateProj::Calling { callback, deadline, timeout, permit: _, called } => {
+                    let (outcome, response) =
+                        ready!(poll_calling(callback, deadline, *timeout, called.error_media, cx));
                     if matches!(outcome, Outcome::Accepted) {
-                        crate::metrics::report(*report);
+                        crate::metrics::report(called.report);
                     }
-                    State::Ready { response: Some(finish(outcome, response, uri.path(), ids)) }
+                    answer(outcome, response, called.uri.path(), &called.ids)
                 }
             };
             state.set(next);
@@ -227,27 +222,23 @@ fn poll_reading<B: Body, H: ReportHandler, F>(
     intercepted: &mut Option<Intercepted<H>>,
     cx: &mut Context<'_>,
 ) -> Poll<State<F, B, H>> {
-    let Some(request) = intercepted.as_ref() else {
+    let Some(Intercepted { facts, config, .. }) = intercepted.as_ref() else {
         return Poll::Ready(State::Ready { response: Some(impossible_state()) });
     };
-    let limit = request.config.body_limit;
-    let failed = |outcome, response: Own| {
-        let ids = (request.application_id.clone(), request.conversation_id.clone());
-        Poll::Ready(State::Ready { response: Some(finish(outcome, response, request.parts.uri.path(), &ids)) })
-    };
+    let failed = |outcome, response| Poll::Ready(answer(outcome, response, facts.parts.uri.path(), &facts.ids));
     loop {
         match body.as_mut().poll_frame(cx) {
             Poll::Pending => {
-                if expired(deadline, request.config.read_timeout, cx) {
-                    return failed(Outcome::ReadTimeout, respond::read_timeout(request.error_media()));
+                if expired(deadline, config.read_timeout, cx) {
+                    return failed(Outcome::ReadTimeout, respond::read_timeout(facts.error_media));
                 }
                 return Poll::Pending;
             }
-            Poll::Ready(Some(Err(_))) => return failed(Outcome::BodyError, respond::body_error(request.error_media())),
+            Poll::Ready(Some(Err(_))) => return failed(Outcome::BodyError, respond::body_error(facts.error_media)),
             Poll::Ready(Some(Ok(frame))) => {
                 if let Ok(data) = frame.into_data() {
-                    if collected.len().saturating_add(data.remaining()) > limit {
-                        return failed(Outcome::TooLarge, respond::too_large(request.error_media()));
+                    if collected.len().saturating_add(data.remaining()) > config.body_limit {
+                        return failed(Outcome::TooLarge, respond::too_large(facts.error_media));
                     }
                     collected.push(data);
                 }
@@ -255,45 +246,26 @@ fn poll_reading<B: Body, H: ReportHandler, F>(
             Poll::Ready(None) => break,
         }
     }
-    let report = match Report::decode(request.media.encoding(), collected.as_slice()) {
+    let report = match Report::decode(facts.media_type.encoding(), collected.as_slice()) {
         Ok(report) => report,
-        Err(error) => return failed(Outcome::Undecodable, respond::undecodable(&error, request.error_media())),
+        Err(error) => return failed(Outcome::Undecodable, respond::undecodable(&error, facts.error_media)),
     };
-    let Ok(permit) = request.config.callbacks.clone().try_acquire_owned() else {
-        let busy = crate::Rejection::service_unavailable(request.config.retry_after_seconds);
-        return failed(Outcome::Busy, respond::rejection(&busy, request.error_media()));
+    let Ok(permit) = config.callbacks.clone().try_acquire_owned() else {
+        let busy = crate::Rejection::service_unavailable(config.retry_after_seconds);
+        return failed(Outcome::Busy, respond::rejection(&busy, facts.error_media));
     };
-    let Some(request) = intercepted.take() else {
+    let Some(Intercepted { facts, handler, config }) = intercepted.take() else {
         return Poll::Ready(State::Ready { response: Some(impossible_state()) });
     };
-    let error_media = request.error_media();
-    let ids = (request.application_id.clone(), request.conversation_id.clone());
-    let uri = request.parts.uri.clone();
-    let callback_timeout = request.config.callback_timeout;
-    let reported = Reported {
-        report,
-        media_type: request.media,
-        scopes: request.scopes,
-        principal: request.principal,
-        application_id: request.application_id,
-        conversation_id: request.conversation_id,
-        parts: request.parts,
-    };
-    let handler = request.handler;
-    match catch_unwind(AssertUnwindSafe(|| handler.handle(reported))) {
-        Ok(callback) => Poll::Ready(State::Calling {
-            callback,
-            deadline: None,
-            timeout: callback_timeout,
-            permit,
-            error_media,
-            report,
-            uri,
-            ids,
-        }),
+    let called =
+        Called { uri: facts.parts.uri.clone(), ids: facts.ids.clone(), error_media: facts.error_media, report };
+    match catch_unwind(AssertUnwindSafe(|| handler.handle(Reported { report, facts }))) {
+        Ok(callback) => {
+            Poll::Ready(State::Calling { callback, deadline: None, timeout: config.callback_timeout, permit, called })
+        }
         Err(_) => {
-            let response = finish(Outcome::CallbackPanicked, respond::callback_panicked(error_media), uri.path(), &ids);
-            Poll::Ready(State::Ready { response: Some(response) })
+            let response = respond::callback_panicked(called.error_media);
+            Poll::Ready(answer(Outcome::CallbackPanicked, response, called.uri.path(), &called.ids))
         }
     }
 }
@@ -302,10 +274,10 @@ fn poll_reading<B: Body, H: ReportHandler, F>(
 fn poll_calling<C: Future<Output = Result<(), crate::Rejection>>>(
     callback: Pin<&mut C>,
     deadline: Pin<&mut Option<Sleep>>,
-    timeout: std::time::Duration,
+    timeout: Duration,
     error_media: MediaType,
     cx: &mut Context<'_>,
-) -> Poll<(Outcome, Own)> {
+) -> Poll<(Outcome, LayerResponse)> {
     match catch_unwind(AssertUnwindSafe(|| callback.poll(cx))) {
         Ok(Poll::Ready(Ok(()))) => Poll::Ready((Outcome::Accepted, respond::no_content())),
         Ok(Poll::Ready(Err(rejection))) => {
@@ -324,13 +296,13 @@ fn poll_calling<C: Future<Output = Result<(), crate::Rejection>>>(
 /// The answer of a state that should not happen (the future polled after it completed, or
 /// its request gone): 500 ServiceFailure, with an error event. Never 204: the handler did
 /// not accept a report here.
-fn impossible_state() -> Own {
+fn impossible_state() -> LayerResponse {
     tracing::error!(target: "tower_mediadiag", "reportMediaDiagnostics future in an impossible state: answered 500");
     respond::callback_panicked(MediaType::Json)
 }
 
 /// Starts the timer on first use, then tells whether it ran out (registering the waker).
-fn expired(mut deadline: Pin<&mut Option<Sleep>>, timeout: std::time::Duration, cx: &mut Context<'_>) -> bool {
+fn expired(mut deadline: Pin<&mut Option<Sleep>>, timeout: Duration, cx: &mut Context<'_>) -> bool {
     if deadline.is_none() {
         deadline.set(Some(sleep(timeout)));
     }

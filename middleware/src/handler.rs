@@ -1,25 +1,20 @@
 //! The service owner's callback: a [`Reported`] in, `Ok(())` or a [`Rejection`] out.
 
 use std::future::Future;
-use std::ops::Range;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
 use http::StatusCode;
 use mediadiag::{ErrorCode, ErrorSubcode, MediaType, Report, Scopes};
-use pin_project_lite::pin_project;
+use tower::ServiceExt;
+use tower::util::Oneshot;
 use tower_service::Service;
+
+use crate::facts::RequestFacts;
 
 /// An accepted report with everything known about its request.
 #[derive(Debug)]
 pub struct Reported {
     pub(crate) report: Report,
-    pub(crate) media_type: MediaType,
-    pub(crate) scopes: Scopes,
-    pub(crate) principal: Option<String>,
-    pub(crate) application_id: Range<usize>,
-    pub(crate) conversation_id: Range<usize>,
-    pub(crate) parts: http::request::Parts,
+    pub(crate) facts: RequestFacts,
 }
 
 impl Reported {
@@ -30,43 +25,43 @@ impl Reported {
 
     /// The `{applicationId}` segment of the path.
     pub fn application_id(&self) -> &str {
-        self.parts.uri.path().get(self.application_id.clone()).unwrap_or_default()
+        self.facts.application_id()
     }
 
     /// The `{conversationId}` segment of the path.
     pub fn conversation_id(&self) -> &str {
-        self.parts.uri.path().get(self.conversation_id.clone()).unwrap_or_default()
+        self.facts.conversation_id()
     }
 
     /// The media type the body was sent in.
     pub fn media_type(&self) -> MediaType {
-        self.media_type
+        self.facts.media_type
     }
 
     /// The scopes the request was granted (at least one Conversations scope).
     pub fn scopes(&self) -> Scopes {
-        self.scopes
+        self.facts.scopes
     }
 
     /// Who the credentials name, when the scope source knows (a verified JWT's `oid`, else
     /// its `sub`); `None` for static tokens and upstream authentication.
     pub fn principal(&self) -> Option<&str> {
-        self.principal.as_deref()
+        self.facts.principal.as_deref()
     }
 
     /// The request's headers.
     pub fn headers(&self) -> &http::HeaderMap {
-        &self.parts.headers
+        &self.facts.parts.headers
     }
 
     /// The request's extensions (whatever upstream layers attached).
     pub fn extensions(&self) -> &http::Extensions {
-        &self.parts.extensions
+        &self.facts.parts.extensions
     }
 
     /// The request's method, URI, version, headers and extensions.
     pub fn parts(&self) -> &http::request::Parts {
-        &self.parts
+        &self.facts.parts
     }
 }
 
@@ -197,7 +192,19 @@ where
 
 /// Adapts a tower `Service<Reported, Response = (), Error = Rejection>` as a [`ReportHandler`].
 ///
-/// Each report goes to a clone of the service, called once it is ready.
+/// Each report goes to a clone of the service, called once it is ready (tower's
+/// [`Oneshot`]).
+///
+/// ```
+/// use tower_mediadiag::{MediaDiagnosticsLayer, Rejection, Reported, ServiceHandler};
+///
+/// let store = tower::service_fn(|reported: Reported| async move {
+///     println!("{:?}", reported.report());
+///     Ok::<(), Rejection>(())
+/// });
+/// let layer = MediaDiagnosticsLayer::new(ServiceHandler(store));
+/// # let _ = layer;
+/// ```
 #[derive(Clone, Debug)]
 pub struct ServiceHandler<S>(pub S);
 
@@ -206,44 +213,9 @@ where
     S: Service<Reported, Response = (), Error = Rejection> + Clone + Send + Sync + 'static,
     S::Future: Send + 'static,
 {
-    type Future = Oneshot<S>;
+    type Future = Oneshot<S, Reported>;
 
-    fn handle(&self, reported: Reported) -> Oneshot<S> {
-        Oneshot { service: self.0.clone(), reported: Some(reported), future: None }
-    }
-}
-
-pin_project! {
-    /// Waits for a service to be ready, then calls it once with the report.
-    pub struct Oneshot<S>
-    where
-        S: Service<Reported>,
-    {
-        service: S,
-        reported: Option<Reported>,
-        #[pin]
-        future: Option<S::Future>,
-    }
-}
-
-impl<S> Future for Oneshot<S>
-where
-    S: Service<Reported, Response = (), Error = Rejection>,
-{
-    type Output = Result<(), Rejection>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut this = self.project();
-        loop {
-            if let Some(future) = this.future.as_mut().as_pin_mut() {
-                return future.poll(cx);
-            }
-            std::task::ready!(this.service.poll_ready(cx))?;
-            let Some(reported) = this.reported.take() else {
-                return Poll::Ready(Err(Rejection::callback_channel_error()));
-            };
-            let future = this.service.call(reported);
-            this.future.set(Some(future));
-        }
+    fn handle(&self, reported: Reported) -> Oneshot<S, Reported> {
+        self.0.clone().oneshot(reported)
     }
 }

@@ -42,41 +42,65 @@ pub const MAX_TOKEN_LEN: usize = 8 * 1024;
 /// Largest JWKS document fetched from a URL.
 const MAX_JWKS_LEN: usize = 1024 * 1024;
 
+/// Longest wait for a JWKS document.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The algorithms this source can verify.
 pub const SUPPORTED_ALGORITHMS: [Algorithm; 3] = [Algorithm::HS256, Algorithm::RS256, Algorithm::ES256];
 
 /// Why a [`JwtScopes`] could not be built.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum JwtError {
     /// No key was configured.
+    #[error("no verification key configured")]
     NoKeys,
     /// An HMAC secret shorter than the 32 bytes RFC 7518 requires for HS256.
+    #[error("an HS256 secret must be at least 32 bytes")]
     ShortSecret,
     /// A PEM key that does not parse.
-    InvalidKey(jsonwebtoken::errors::Error),
+    #[error("invalid key")]
+    InvalidKey(#[source] jsonwebtoken::errors::Error),
     /// A JWKS document that does not parse.
-    InvalidJwks(serde_json::Error),
+    #[error("invalid JWKS document")]
+    InvalidJwks(#[source] serde_json::Error),
     /// A JWKS file that cannot be read.
-    Io(std::io::Error),
+    #[error("cannot read the JWKS file")]
+    Io(#[source] std::io::Error),
     /// A JWKS URL that could not be fetched.
-    Fetch(String),
+    #[error("cannot fetch the JWKS document from {url}")]
+    Fetch {
+        /// The JWKS URL, as given.
+        url: String,
+        /// What went wrong.
+        #[source]
+        source: FetchError,
+    },
 }
 
-impl fmt::Display for JwtError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            JwtError::NoKeys => f.write_str("no verification key configured"),
-            JwtError::ShortSecret => f.write_str("an HS256 secret must be at least 32 bytes"),
-            JwtError::InvalidKey(error) => write!(f, "invalid key: {error}"),
-            JwtError::InvalidJwks(error) => write!(f, "invalid JWKS document: {error}"),
-            JwtError::Io(error) => write!(f, "cannot read the JWKS file: {error}"),
-            JwtError::Fetch(error) => write!(f, "cannot fetch the JWKS document: {error}"),
-        }
-    }
+/// Why a JWKS document could not be fetched (the source of [`JwtError::Fetch`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FetchError {
+    /// The URL does not parse.
+    #[error("invalid URL")]
+    InvalidUrl(#[source] http::uri::InvalidUri),
+    /// The system's root certificates could not be loaded.
+    #[error("cannot load the system's root certificates")]
+    RootCertificates(#[source] std::io::Error),
+    /// No answer within the fetch timeout.
+    #[error("no answer within {0:?}")]
+    TimedOut(Duration),
+    /// The connection or the request failed.
+    #[error("request failed")]
+    Request(#[source] hyper_util::client::legacy::Error),
+    /// The server answered with a status other than success.
+    #[error("the server answered {0}")]
+    Status(http::StatusCode),
+    /// The body could not be read, or was larger than the limit.
+    #[error("cannot read the body")]
+    Body(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
-
-impl std::error::Error for JwtError {}
 
 /// One verification key: the algorithm it verifies, and its `kid` if it has one.
 #[derive(Clone)]
@@ -346,9 +370,10 @@ impl JwtScopesBuilder {
     /// now and again every `refresh`. A failed refresh keeps the keys it had. Must run inside
     /// a tokio runtime; the refreshing task ends when the last clone of the source is dropped.
     pub async fn build_with_jwks_url(self, url: &str, refresh: Duration) -> Result<JwtScopes, JwtError> {
-        let uri: http::Uri = url.parse().map_err(|e: http::uri::InvalidUri| JwtError::Fetch(e.to_string()))?;
-        let fetcher = Fetcher::new()?;
-        let fetched = fetcher.fetch(&uri).await?;
+        let failed = |source| JwtError::Fetch { url: url.to_owned(), source };
+        let uri: http::Uri = url.parse().map_err(|error| failed(FetchError::InvalidUrl(error)))?;
+        let fetcher = Fetcher::new().map_err(failed)?;
+        let fetched = parse_jwks(&fetcher.fetch(&uri).await.map_err(failed)?)?;
         let scopes = self.finish(fetched)?;
         let shared = Arc::downgrade(&scopes.shared);
         tokio::spawn(refresh_keys(shared, fetcher, uri, refresh));
@@ -403,10 +428,10 @@ struct Fetcher {
 }
 
 impl Fetcher {
-    fn new() -> Result<Fetcher, JwtError> {
+    fn new() -> Result<Fetcher, FetchError> {
         let connector = hyper_rustls::HttpsConnectorBuilder::new()
             .with_provider_and_native_roots(rustls::crypto::ring::default_provider())
-            .map_err(|e| JwtError::Fetch(e.to_string()))?
+            .map_err(FetchError::RootCertificates)?
             .https_or_http()
             .enable_http1()
             .build();
@@ -414,19 +439,18 @@ impl Fetcher {
         Ok(Fetcher { client })
     }
 
-    async fn fetch(&self, uri: &http::Uri) -> Result<Vec<Key>, JwtError> {
+    /// The body of the document at `uri`, at most [`MAX_JWKS_LEN`] bytes.
+    async fn fetch(&self, uri: &http::Uri) -> Result<bytes::Bytes, FetchError> {
         use http_body_util::BodyExt;
-        let fail = |message: String| JwtError::Fetch(message);
-        let response = tokio::time::timeout(Duration::from_secs(10), self.client.get(uri.clone()))
+        let response = tokio::time::timeout(FETCH_TIMEOUT, self.client.get(uri.clone()))
             .await
-            .map_err(|_| fail("timed out".to_owned()))?
-            .map_err(|e| fail(e.to_string()))?;
+            .map_err(|_| FetchError::TimedOut(FETCH_TIMEOUT))?
+            .map_err(FetchError::Request)?;
         if !response.status().is_success() {
-            return Err(fail(format!("status {}", response.status())));
+            return Err(FetchError::Status(response.status()));
         }
         let body = http_body_util::Limited::new(response.into_body(), MAX_JWKS_LEN);
-        let bytes = body.collect().await.map_err(|e| fail(e.to_string()))?.to_bytes();
-        parse_jwks(&bytes)
+        Ok(body.collect().await.map_err(FetchError::Body)?.to_bytes())
     }
 }
 
@@ -437,7 +461,10 @@ async fn refresh_keys(shared: Weak<Shared>, fetcher: Fetcher, uri: http::Uri, in
         if shared.strong_count() == 0 {
             return;
         }
-        let result = fetcher.fetch(&uri).await;
+        let result = match fetcher.fetch(&uri).await {
+            Ok(body) => parse_jwks(&body),
+            Err(source) => Err(JwtError::Fetch { url: uri.to_string(), source }),
+        };
         let Some(shared) = shared.upgrade() else { return };
         match result {
             Ok(fetched) => {
@@ -446,7 +473,8 @@ async fn refresh_keys(shared: Weak<Shared>, fetcher: Fetcher, uri: http::Uri, in
                 }
             }
             Err(error) => {
-                tracing::warn!(target: "tower_mediadiag", %error, "JWKS refresh failed; keeping the keys in use")
+                let cause = std::error::Error::source(&error).map(ToString::to_string);
+                tracing::warn!(target: "tower_mediadiag", %error, cause, "JWKS refresh failed; keeping the keys in use")
             }
         }
     }

@@ -3,12 +3,13 @@
 use bytes::Bytes;
 use http::header::{ALLOW, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
 use http::{HeaderValue, Response, StatusCode};
+use http_body_util::Full;
 use mediadiag::{DecodeError, ErrorCode, ErrorSubcode, Fault, MediaType};
 
 use crate::handler::Rejection;
 
-/// A response of this layer's own: status, headers and a complete body.
-pub(crate) type Own = Response<Bytes>;
+/// A response this layer writes itself: status, headers and a complete body.
+pub(crate) type LayerResponse = Response<Full<Bytes>>;
 
 /// What happened to an intercepted request, for the one tracing event it gets.
 #[derive(Clone, Copy, Debug)]
@@ -49,18 +50,18 @@ impl Outcome {
 }
 
 /// 204 No Content: the callback has the report.
-pub(crate) fn no_content() -> Own {
+pub(crate) fn no_content() -> LayerResponse {
     with_status(StatusCode::NO_CONTENT, Bytes::new())
 }
 
-fn with_status(status: StatusCode, body: Bytes) -> Own {
-    let mut response = Response::new(body);
+fn with_status(status: StatusCode, body: Bytes) -> LayerResponse {
+    let mut response = Response::new(Full::new(body));
     *response.status_mut() = status;
     response
 }
 
 /// A UCWA error body in the negotiated media type.
-pub(crate) fn fault(status: StatusCode, fault: &Fault, media: MediaType) -> Own {
+pub(crate) fn fault(status: StatusCode, fault: &Fault, media: MediaType) -> LayerResponse {
     let mut buf = [0u8; Fault::MAX_LEN];
     // Messages are this crate's or the service owner's short static strings; one that does
     // not fit is dropped rather than the whole body.
@@ -73,7 +74,7 @@ pub(crate) fn fault(status: StatusCode, fault: &Fault, media: MediaType) -> Own 
     response
 }
 
-pub(crate) fn method_not_allowed(media: MediaType) -> Own {
+pub(crate) fn method_not_allowed(media: MediaType) -> LayerResponse {
     let body = Fault::new(ErrorCode::MethodNotAllowed, None, "Only POST is allowed on this resource.");
     let mut response = fault(StatusCode::METHOD_NOT_ALLOWED, &body, media);
     response.headers_mut().insert(ALLOW, HeaderValue::from_static("POST"));
@@ -81,7 +82,7 @@ pub(crate) fn method_not_allowed(media: MediaType) -> Own {
 }
 
 /// 401 with an RFC 6750 challenge; `invalid` adds `error="invalid_token"`. No body.
-pub(crate) fn unauthorized(invalid: bool) -> Own {
+pub(crate) fn unauthorized(invalid: bool) -> LayerResponse {
     let challenge = if invalid { r#"Bearer error="invalid_token""# } else { "Bearer" };
     let mut response = with_status(StatusCode::UNAUTHORIZED, Bytes::new());
     response.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
@@ -92,7 +93,7 @@ pub(crate) fn unauthorized(invalid: bool) -> Own {
 const INSUFFICIENT_SCOPE: &str =
     r#"Bearer error="insufficient_scope", scope="Conversations.Initiate Conversations.Receive""#;
 
-pub(crate) fn forbidden(media: MediaType) -> Own {
+pub(crate) fn forbidden(media: MediaType) -> LayerResponse {
     let body = Fault::new(
         ErrorCode::Forbidden,
         None,
@@ -103,7 +104,7 @@ pub(crate) fn forbidden(media: MediaType) -> Own {
     response
 }
 
-pub(crate) fn unsupported_media_type(media: MediaType) -> Own {
+pub(crate) fn unsupported_media_type(media: MediaType) -> LayerResponse {
     let body = Fault::new(
         ErrorCode::UnsupportedMediaType,
         None,
@@ -112,17 +113,17 @@ pub(crate) fn unsupported_media_type(media: MediaType) -> Own {
     fault(StatusCode::UNSUPPORTED_MEDIA_TYPE, &body, media)
 }
 
-pub(crate) fn too_large(media: MediaType) -> Own {
+pub(crate) fn too_large(media: MediaType) -> LayerResponse {
     let body = Fault::new(ErrorCode::EntityTooLarge, None, "The request body is too large.");
     fault(StatusCode::PAYLOAD_TOO_LARGE, &body, media)
 }
 
-pub(crate) fn read_timeout(media: MediaType) -> Own {
+pub(crate) fn read_timeout(media: MediaType) -> LayerResponse {
     let body = Fault::new(ErrorCode::Timeout, None, "The request body did not arrive in time.");
     fault(StatusCode::REQUEST_TIMEOUT, &body, media)
 }
 
-pub(crate) fn body_error(media: MediaType) -> Own {
+pub(crate) fn body_error(media: MediaType) -> LayerResponse {
     let body = Fault::new(
         ErrorCode::BadRequest,
         Some(ErrorSubcode::DeserializationFailure),
@@ -131,11 +132,11 @@ pub(crate) fn body_error(media: MediaType) -> Own {
     fault(StatusCode::BAD_REQUEST, &body, media)
 }
 
-pub(crate) fn undecodable(error: &DecodeError, media: MediaType) -> Own {
+pub(crate) fn undecodable(error: &DecodeError, media: MediaType) -> LayerResponse {
     fault(StatusCode::BAD_REQUEST, &Fault::from_decode_error(error), media)
 }
 
-pub(crate) fn rejection(rejection: &Rejection, media: MediaType) -> Own {
+pub(crate) fn rejection(rejection: &Rejection, media: MediaType) -> LayerResponse {
     let body = Fault::new(rejection.code, rejection.subcode, rejection.message);
     let mut response = fault(rejection.status, &body, media);
     if let Some(seconds) = rejection.retry_after {
@@ -144,12 +145,12 @@ pub(crate) fn rejection(rejection: &Rejection, media: MediaType) -> Own {
     response
 }
 
-pub(crate) fn callback_panicked(media: MediaType) -> Own {
+pub(crate) fn callback_panicked(media: MediaType) -> LayerResponse {
     let body = Fault::new(ErrorCode::ServiceFailure, None, "The report could not be processed.");
     fault(StatusCode::INTERNAL_SERVER_ERROR, &body, media)
 }
 
-pub(crate) fn callback_timeout(media: MediaType) -> Own {
+pub(crate) fn callback_timeout(media: MediaType) -> LayerResponse {
     let body = Fault::new(ErrorCode::GatewayTimeout, None, "The report was not processed in time; it may be retried.");
     fault(StatusCode::GATEWAY_TIMEOUT, &body, media)
 }

@@ -1,6 +1,5 @@
 //! The service: the checks of docs/behaviour.md section 2, in order, before any body byte is read.
 
-use std::ops::Range;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -12,10 +11,11 @@ use tower_service::Service;
 
 use crate::auth::{Authorization, ScopeSource};
 use crate::body::ResponseBody;
+use crate::facts::{Ids, RequestFacts};
 use crate::future::{Intercepted, ResponseFuture};
 use crate::handler::ReportHandler;
-use crate::layer::Config;
-use crate::respond::{self, Outcome, Own};
+use crate::layer::{Config, MediaDiagnosticsLayer};
+use crate::respond::{self, LayerResponse, Outcome};
 
 /// The service built by [`crate::MediaDiagnosticsLayer`] around an inner service `S`.
 #[derive(Debug)]
@@ -46,6 +46,31 @@ impl<S, H, A> MediaDiagnostics<S, H, A> {
     pub fn get_ref(&self) -> &S {
         &self.inner
     }
+
+    /// The inner service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// The inner service, this one taken apart.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl MediaDiagnostics<(), (), ()> {
+    /// A layer that wraps services in this one, handing reports to `handler` (the same as
+    /// [`MediaDiagnosticsLayer::new`]).
+    ///
+    /// ```
+    /// use tower_mediadiag::{MediaDiagnostics, Rejection, Reported};
+    ///
+    /// let layer = MediaDiagnostics::layer(|_: Reported| async { Ok::<(), Rejection>(()) });
+    /// # let _ = layer;
+    /// ```
+    pub fn layer<H: ReportHandler>(handler: H) -> MediaDiagnosticsLayer<H> {
+        MediaDiagnosticsLayer::new(handler)
+    }
 }
 
 impl<S, H, A, ReqBody, ResBody> Service<Request<ReqBody>> for MediaDiagnostics<S, H, A>
@@ -65,47 +90,36 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let path = request.uri().path();
-        let Some(target) = self.config.target(path) else {
+        let Some(target) = self.config.target(request.uri().path()) else {
             return ResponseFuture::inner(self.inner.call(request));
         };
-        let ids = (range_in(path, target.application_id), range_in(path, target.conversation_id));
-        let content_type =
-            request.headers().get(CONTENT_TYPE).map(|value| MediaType::from_content_type(value.as_bytes()));
-        match self.refusal(&request, content_type) {
-            Ok((media, scopes, principal)) => {
+        let ids = Ids::of(&target);
+        let headers = request.headers();
+        let content_type = headers.get(CONTENT_TYPE).map(|value| MediaType::from_content_type(value.as_bytes()));
+        // Error bodies: the type Accept asks for, else the request's, else JSON.
+        let accept = headers.get(ACCEPT).map(|value| value.as_bytes());
+        let error_media = MediaType::for_error(accept, content_type.and_then(Result::ok));
+        match self.check(&request, content_type) {
+            Ok(Passed { media_type, scopes, principal }) => {
                 let (parts, body) = request.into_parts();
-                let intercepted = Intercepted {
-                    parts,
-                    media,
-                    scopes,
-                    principal,
-                    application_id: ids.0,
-                    conversation_id: ids.1,
-                    handler: self.handler.clone(),
-                    config: self.config.clone(),
-                };
+                let facts = RequestFacts { parts, ids, media_type, error_media, scopes, principal };
+                let intercepted = Intercepted { facts, handler: self.handler.clone(), config: self.config.clone() };
                 ResponseFuture::reading(body, intercepted)
             }
             Err(refusal) => {
-                // Error bodies: the type Accept asks for, else the request's, else JSON.
-                let (outcome, response) = refusal.respond(|| {
-                    let accept = request.headers().get(ACCEPT).map(|value| value.as_bytes());
-                    MediaType::for_error(accept, content_type.and_then(Result::ok))
-                });
-                let path = request.uri().path();
-                let ids = (path.get(ids.0).unwrap_or_default(), path.get(ids.1).unwrap_or_default());
-                crate::future::trace(outcome, response.status(), ids);
+                let (outcome, response) = refusal.respond(error_media);
+                crate::future::trace(outcome, &response, request.uri().path(), &ids);
                 ResponseFuture::ready(response)
             }
         }
     }
 }
 
-/// The byte range of `part` inside `whole` (`part` borrowed from `whole`).
-fn range_in(whole: &str, part: &str) -> Range<usize> {
-    let start = (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize);
-    start..start + part.len()
+/// What checks 2 to 6 found in a request they passed.
+struct Passed {
+    media_type: MediaType,
+    scopes: Scopes,
+    principal: Option<String>,
 }
 
 /// Why checks 2 to 6 refused a request.
@@ -121,14 +135,14 @@ enum Refusal {
 
 impl Refusal {
     /// The outcome and the response, with error bodies in `media`.
-    fn respond(self, media: impl FnOnce() -> MediaType) -> (Outcome, Own) {
+    fn respond(self, media: MediaType) -> (Outcome, LayerResponse) {
         match self {
-            Refusal::Method => (Outcome::MethodNotAllowed, respond::method_not_allowed(media())),
+            Refusal::Method => (Outcome::MethodNotAllowed, respond::method_not_allowed(media)),
             Refusal::NoCredentials => (Outcome::Unauthenticated, respond::unauthorized(false)),
             Refusal::InvalidCredentials => (Outcome::Unauthenticated, respond::unauthorized(true)),
-            Refusal::Scope => (Outcome::InsufficientScope, respond::forbidden(media())),
-            Refusal::MediaType => (Outcome::UnsupportedMediaType, respond::unsupported_media_type(media())),
-            Refusal::DeclaredTooLarge => (Outcome::TooLarge, respond::too_large(media())),
+            Refusal::Scope => (Outcome::InsufficientScope, respond::forbidden(media)),
+            Refusal::MediaType => (Outcome::UnsupportedMediaType, respond::unsupported_media_type(media)),
+            Refusal::DeclaredTooLarge => (Outcome::TooLarge, respond::too_large(media)),
         }
     }
 }
@@ -136,11 +150,11 @@ impl Refusal {
 impl<S, H, A: ScopeSource> MediaDiagnostics<S, H, A> {
     /// Method, credentials, scopes, media type, declared size: the first failure wins. Passed,
     /// the media type, the scopes and the principal the credentials name.
-    fn refusal<B>(
+    fn check<B>(
         &self,
         request: &Request<B>,
         content_type: Option<Result<MediaType, mediadiag::MediaTypeError>>,
-    ) -> Result<(MediaType, Scopes, Option<String>), Refusal> {
+    ) -> Result<Passed, Refusal> {
         if request.method() != Method::POST {
             return Err(Refusal::Method);
         }
@@ -153,13 +167,13 @@ impl<S, H, A: ScopeSource> MediaDiagnostics<S, H, A> {
         if !scopes.allows_report() {
             return Err(Refusal::Scope);
         }
-        let Some(Ok(media)) = content_type else {
+        let Some(Ok(media_type)) = content_type else {
             return Err(Refusal::MediaType);
         };
         let declared = request.headers().get(CONTENT_LENGTH).and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
         if declared.is_some_and(|length| length > self.config.body_limit as u64) {
             return Err(Refusal::DeclaredTooLarge);
         }
-        Ok((media, scopes, principal))
+        Ok(Passed { media_type, scopes, principal })
     }
 }

@@ -1,6 +1,8 @@
 //! Group commit over a real loopback server: concurrent reports share one transaction, a 204
 //! waits for the commit, a full queue or a failed commit is 503, a late commit 504.
 
+#![cfg(feature = "batch")]
+
 mod support;
 
 use std::sync::{Arc, Condvar, Mutex};

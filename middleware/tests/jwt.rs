@@ -1,6 +1,8 @@
 //! Bearer JWTs verified by the layer: real tokens minted here with real keys, against a real
 //! server on loopback; the JWKS document is also served over HTTP on loopback.
 
+#![cfg(feature = "jwt")]
+
 mod support;
 
 use std::net::SocketAddr;

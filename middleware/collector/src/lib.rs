@@ -76,6 +76,17 @@ pub(crate) fn exit_usage(flag: &str, value: &str, why: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// An error and its causes, `error: cause: cause`.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(error) = cause {
+        text = format!("{text}: {error}");
+        cause = error.source();
+    }
+    text
+}
+
 /// A `--store` value for a message: parsed, its name; not parsed, cut before any `@` (which
 /// may follow a password).
 fn redacted(url: &str) -> String {
@@ -148,7 +159,7 @@ async fn run(flags: Serve) -> ExitCode {
     .await;
     let scopes = match scopes {
         Ok(scopes) => scopes,
-        Err(error) => return exit_usage("--jwks", flags.jwks.as_deref().unwrap_or(""), &error.to_string()),
+        Err(error) => return exit_usage("--jwks", flags.jwks.as_deref().unwrap_or(""), &with_causes(&error)),
     };
 
     let (batcher, writers) = batcher.build();

@@ -4,18 +4,21 @@
 use std::time::Duration;
 
 use tower_mediadiag::jwt::{JwtError, JwtScopes};
-use tower_mediadiag::{ScopeSource, Scopes, StaticTokens};
+use tower_mediadiag::{EitherSource, Scopes, StaticTokens};
 
 use crate::cli::{Serve, Token};
 
 /// How often a JWKS URL is fetched again.
 const JWKS_REFRESH: Duration = Duration::from_secs(300);
 
+/// The collector's scope source: verified JWTs, or static tokens.
+pub(crate) type CollectorScopes = EitherSource<JwtScopes, StaticTokens>;
+
 /// The scope source the flags describe. Without any token or JWT flag, a random token is made
 /// and `announce` is told it.
-pub(crate) async fn from_flags(flags: &Serve, announce: impl FnOnce(&str)) -> Result<Box<dyn ScopeSource>, JwtError> {
+pub(crate) async fn from_flags(flags: &Serve, announce: impl FnOnce(&str)) -> Result<CollectorScopes, JwtError> {
     if let Some(jwt) = jwt_scopes(flags).await? {
-        return Ok(Box::new(jwt));
+        return Ok(EitherSource::Left(jwt));
     }
     let mut tokens = flags.tokens.clone();
     if tokens.is_empty() {
@@ -24,7 +27,7 @@ pub(crate) async fn from_flags(flags: &Serve, announce: impl FnOnce(&str)) -> Re
         tokens.push(Token { token, scopes: Scopes::BOTH });
     }
     let tokens = tokens.into_iter().fold(StaticTokens::new(), |all, token| all.with_token(token.token, token.scopes));
-    Ok(Box::new(tokens))
+    Ok(EitherSource::Right(tokens))
 }
 
 /// The JWT verifier of the flags, or `None` without `--jwt-hs256` or `--jwks`.

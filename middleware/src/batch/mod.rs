@@ -46,6 +46,6 @@ mod record;
 mod store;
 mod writer;
 
-pub use handler::{Batcher, BatcherBuilder, Committed, Writers};
+pub use handler::{Batcher, BatcherBuilder, Committed, DEFAULT_MAX_BATCH, DEFAULT_QUEUE_CAPACITY, Writers};
 pub use record::{Record, RemoteAddr};
 pub use store::{Batch, Store, StoreError};
