@@ -33,11 +33,11 @@ pub trait ScopeSource: Send + Sync + 'static {
     }
 }
 
-/// A shared source, or a boxed one chosen at start (`Box<dyn ScopeSource>`). A plain
-/// reference or another box cannot be one, since closures are; share a source with `Arc`.
+/// A shared source (`Arc`), a boxed one chosen at start (`Box<dyn ScopeSource>`), or one that
+/// lives for the whole program (`&'static`).
 macro_rules! forward_scope_source {
-    ($($source:ty => [$($generics:tt)*]),*) => {$(
-        impl<$($generics)*> ScopeSource for $source {
+    ($($source:ty),*) => {$(
+        impl<T: ScopeSource + ?Sized> ScopeSource for $source {
             fn authorize(&self, headers: &HeaderMap, extensions: &Extensions) -> Authorization {
                 (**self).authorize(headers, extensions)
             }
@@ -53,15 +53,40 @@ macro_rules! forward_scope_source {
     )*};
 }
 
-forward_scope_source!(Arc<T> => [T: ScopeSource + ?Sized], Box<dyn ScopeSource> => []);
+forward_scope_source!(Arc<T>, Box<T>, &'static T);
 
-/// A closure is a source: `|headers, extensions| Authorization::Granted(..)`.
-impl<F> ScopeSource for F
+/// A closure as a source, made by [`scope_fn`].
+#[derive(Clone, Copy, Debug)]
+pub struct ScopeFn<F>(F);
+
+/// A source that calls `f` with the request's headers and extensions (as tower's
+/// `service_fn` makes a service of a function).
+///
+/// ```
+/// use tower_mediadiag::{Authorization, Scopes, scope_fn};
+///
+/// // Trust a header set by the proxy in front of the service.
+/// let source = scope_fn(|headers: &http::HeaderMap, _: &http::Extensions| {
+///     match headers.get("x-authenticated-scopes").and_then(|value| value.to_str().ok()) {
+///         Some(scp) => Authorization::Granted(Scopes::from_scp(scp)),
+///         None => Authorization::Missing,
+///     }
+/// });
+/// # let _ = source;
+/// ```
+pub fn scope_fn<F>(f: F) -> ScopeFn<F>
+where
+    F: Fn(&HeaderMap, &Extensions) -> Authorization + Send + Sync + 'static,
+{
+    ScopeFn(f)
+}
+
+impl<F> ScopeSource for ScopeFn<F>
 where
     F: Fn(&HeaderMap, &Extensions) -> Authorization + Send + Sync + 'static,
 {
     fn authorize(&self, headers: &HeaderMap, extensions: &Extensions) -> Authorization {
-        self(headers, extensions)
+        (self.0)(headers, extensions)
     }
 }
 
@@ -227,18 +252,22 @@ mod tests {
     fn closures_boxes_and_either_are_sources() {
         let headers = headers(&["Bearer one"]);
         let extensions = Extensions::new();
-        let closure = |headers: &HeaderMap, _: &Extensions| {
+        let closure = scope_fn(|headers: &HeaderMap, _: &Extensions| {
             if headers.contains_key(AUTHORIZATION) {
                 Authorization::Granted(Scopes::BOTH)
             } else {
                 Authorization::Missing
             }
-        };
+        });
         assert_eq!(closure.authorize(&headers, &extensions), Authorization::Granted(Scopes::BOTH));
         let boxed: Box<dyn ScopeSource> = Box::new(StaticTokens::new().with_token("one", Scopes::NONE));
         assert_eq!(boxed.authorize(&headers, &extensions), Authorization::Granted(Scopes::NONE));
         let shared: Arc<dyn ScopeSource> = Arc::new(FromExtensions);
         assert_eq!(shared.authorize(&headers, &extensions), Authorization::Missing);
+        static FOREVER: FromExtensions = FromExtensions;
+        assert_eq!((&FOREVER).authorize(&headers, &extensions), Authorization::Missing);
+        let boxed_concrete: Box<StaticTokens> = Box::new(StaticTokens::new().with_token("one", Scopes::BOTH));
+        assert_eq!(boxed_concrete.authorize(&headers, &extensions), Authorization::Granted(Scopes::BOTH));
         let either: EitherSource<FromExtensions, StaticTokens> =
             EitherSource::Right(StaticTokens::new().with_token("one", Scopes::BOTH));
         assert_eq!(either.authorize(&headers, &extensions), Authorization::Granted(Scopes::BOTH));

@@ -77,7 +77,15 @@ mod metrics;
 mod respond;
 mod service;
 
-pub use auth::{Authorization, EitherSource, FromExtensions, GrantedScopes, ScopeSource, StaticTokens};
+/// The repository README's examples, compiled and run as this crate's doctests (they use the
+/// default features).
+#[cfg(all(doctest, feature = "jwt", feature = "batch"))]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;
+
+pub use auth::{
+    Authorization, EitherSource, FromExtensions, GrantedScopes, ScopeFn, ScopeSource, StaticTokens, scope_fn,
+};
 pub use body::ResponseBody;
 pub use future::ResponseFuture;
 pub use handler::{Rejection, ReportHandler, Reported, ServiceHandler};
