@@ -265,7 +265,11 @@ mod tests {
         let shared: Arc<dyn ScopeSource> = Arc::new(FromExtensions);
         assert_eq!(shared.authorize(&headers, &extensions), Authorization::Missing);
         static FOREVER: FromExtensions = FromExtensions;
-        assert_eq!((&FOREVER).authorize(&headers, &extensions), Authorization::Missing);
+        let forever: &'static FromExtensions = &FOREVER;
+        assert_eq!(
+            <&FromExtensions as ScopeSource>::authorize(&forever, &headers, &extensions),
+            Authorization::Missing
+        );
         let boxed_concrete: Box<StaticTokens> = Box::new(StaticTokens::new().with_token("one", Scopes::BOTH));
         assert_eq!(boxed_concrete.authorize(&headers, &extensions), Authorization::Granted(Scopes::BOTH));
         let either: EitherSource<FromExtensions, StaticTokens> =

@@ -13,13 +13,13 @@ use http::{Response, Uri};
 use http_body::Body;
 use mediadiag::{MediaType, Report};
 use pin_project_lite::pin_project;
-use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::{Sleep, sleep};
 
 use crate::body::ResponseBody;
 use crate::facts::{Ids, RequestFacts};
 use crate::handler::{ReportHandler, Reported};
 use crate::layer::Config;
+use crate::limit::{CallbackLimit, CallbackSlot};
 use crate::respond::{self, LayerResponse, Outcome};
 
 /// An intercepted request that passed checks 1 to 6, and what reading and calling back need.
@@ -29,10 +29,18 @@ pub(crate) struct Intercepted<H> {
     pub(crate) config: Arc<Config>,
 }
 
+impl Called {
+    /// The request's path, or nothing when it was not kept.
+    fn path(&self) -> &str {
+        self.uri.as_ref().map_or("", Uri::path)
+    }
+}
+
 /// What is kept of a request once its facts went to the callback: enough to name it in the
 /// tracing event and to answer an error.
 struct Called {
-    uri: Uri,
+    /// The URI, kept only when the DEBUG event that names the ids is on (see `poll_reading`).
+    uri: Option<Uri>,
     ids: Ids,
     error_media: MediaType,
     report: Report,
@@ -93,6 +101,10 @@ pin_project! {
     {
         #[pin]
         state: State<F, B, H>,
+        // The deadline of the state that has one (reading the body, then the callback),
+        // kept out of the states so that moving from one to the next copies less.
+        #[pin]
+        deadline: Option<Sleep>,
     }
 }
 
@@ -116,8 +128,6 @@ pin_project! {
         Reading {
             #[pin]
             body: B,
-            #[pin]
-            deadline: Option<Sleep>,
             collected: Collected,
             intercepted: Option<Intercepted<H>>,
         },
@@ -125,10 +135,8 @@ pin_project! {
         Calling {
             #[pin]
             callback: H::Future,
-            #[pin]
-            deadline: Option<Sleep>,
             timeout: Duration,
-            permit: OwnedSemaphorePermit,
+            slot: CallbackSlot,
             called: Called,
         },
     }
@@ -136,21 +144,17 @@ pin_project! {
 
 impl<F, B, H: ReportHandler> ResponseFuture<F, B, H> {
     pub(crate) fn inner(future: F) -> Self {
-        ResponseFuture { state: State::Inner { future } }
+        ResponseFuture { state: State::Inner { future }, deadline: None }
     }
 
     pub(crate) fn ready(response: LayerResponse) -> Self {
-        ResponseFuture { state: State::Ready { response: Some(response) } }
+        ResponseFuture { state: State::Ready { response: Some(response) }, deadline: None }
     }
 
     pub(crate) fn reading(body: B, intercepted: Intercepted<H>) -> Self {
         ResponseFuture {
-            state: State::Reading {
-                body,
-                deadline: None,
-                collected: Collected::Nothing,
-                intercepted: Some(intercepted),
-            },
+            state: State::Reading { body, collected: Collected::Nothing, intercepted: Some(intercepted) },
+            deadline: None,
         }
     }
 }
@@ -185,7 +189,9 @@ where
     type Output = Result<Response<ResponseBody<ResBody>>, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut state = self.project().state;
+        let this = self.project();
+        let mut state = this.state;
+        let mut deadline = this.deadline;
         loop {
             let next = match state.as_mut().project() {
                 StateProj::Inner { future } => {
@@ -197,19 +203,21 @@ where
                     let response = response.take().unwrap_or_else(impossible_state);
                     return Poll::Ready(Ok(response.map(ResponseBody::layer)));
                 }
-                StateProj::Reading { body, deadline, collected, intercepted } => {
-                    ready!(poll_reading(body, deadline, collected, intercepted, cx))
+                StateProj::Reading { body, collected, intercepted } => {
+                    ready!(poll_reading(body, deadline.as_mut(), collected, intercepted, cx))
                 }
-                StateProj::Calling { callback, deadline, timeout, permit: _, called } => {
+                StateProj::Calling { callback, timeout, slot: _, called } => {
                     let (outcome, response) =
-                        ready!(poll_calling(callback, deadline, *timeout, called.error_media, cx));
+                        ready!(poll_calling(callback, deadline.as_mut(), *timeout, called.error_media, cx));
                     if matches!(outcome, Outcome::Accepted) {
                         crate::metrics::report(called.report);
                     }
-                    answer(outcome, response, called.uri.path(), &called.ids)
+                    answer(outcome, response, called.path(), &called.ids)
                 }
             };
             state.set(next);
+            // The next state's deadline starts when it first waits.
+            deadline.set(None);
         }
     }
 }
@@ -250,22 +258,27 @@ fn poll_reading<B: Body, H: ReportHandler, F>(
         Ok(report) => report,
         Err(error) => return failed(Outcome::Undecodable, respond::undecodable(&error, facts.error_media)),
     };
-    let Ok(permit) = config.callbacks.clone().try_acquire_owned() else {
-        let busy = crate::Rejection::service_unavailable(config.retry_after_seconds);
-        return failed(Outcome::Busy, respond::rejection(&busy, facts.error_media));
-    };
     let Some(Intercepted { facts, handler, config }) = intercepted.take() else {
         return Poll::Ready(State::Ready { response: Some(impossible_state()) });
     };
-    let called =
-        Called { uri: facts.parts.uri.clone(), ids: facts.ids.clone(), error_media: facts.error_media, report };
-    match catch_unwind(AssertUnwindSafe(|| handler.handle(Reported { report, facts }))) {
-        Ok(callback) => {
-            Poll::Ready(State::Calling { callback, deadline: None, timeout: config.callback_timeout, permit, called })
+    let timeout = config.callback_timeout;
+    let slot = match CallbackLimit::try_acquire(config) {
+        Ok(slot) => slot,
+        Err(config) => {
+            let busy = crate::Rejection::service_unavailable(config.retry_after_seconds);
+            let response = respond::rejection(&busy, facts.error_media);
+            return Poll::Ready(answer(Outcome::Busy, response, facts.parts.uri.path(), &facts.ids));
         }
+    };
+    // Cloning a URI can allocate (a `Bytes` made from a `Vec` is promoted on its first clone),
+    // and only the DEBUG event reads it after the callback: keep it only when that is on.
+    let uri = tracing::enabled!(target: "tower_mediadiag", tracing::Level::DEBUG).then(|| facts.parts.uri.clone());
+    let called = Called { uri, ids: facts.ids.clone(), error_media: facts.error_media, report };
+    match catch_unwind(AssertUnwindSafe(|| handler.handle(Reported { report, facts }))) {
+        Ok(callback) => Poll::Ready(State::Calling { callback, timeout, slot, called }),
         Err(_) => {
             let response = respond::callback_panicked(called.error_media);
-            Poll::Ready(answer(Outcome::CallbackPanicked, response, called.uri.path(), &called.ids))
+            Poll::Ready(answer(Outcome::CallbackPanicked, response, called.path(), &called.ids))
         }
     }
 }

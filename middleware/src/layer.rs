@@ -4,11 +4,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mediadiag::route::{DEFAULT_PREFIXES, Target, match_path};
-use tokio::sync::Semaphore;
 use tower_layer::Layer;
 
 use crate::auth::{FromExtensions, ScopeSource};
 use crate::handler::ReportHandler;
+use crate::limit::CallbackLimit;
 use crate::service::MediaDiagnostics;
 
 /// Settings shared by every clone of the layer and its services.
@@ -18,8 +18,21 @@ pub(crate) struct Config {
     pub(crate) body_limit: usize,
     pub(crate) read_timeout: Duration,
     pub(crate) callback_timeout: Duration,
-    pub(crate) callbacks: Arc<Semaphore>,
+    pub(crate) callbacks: Arc<CallbackLimit>,
     pub(crate) retry_after_seconds: u32,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            prefixes: DEFAULT_PREFIXES.iter().map(|p| (*p).to_owned()).collect(),
+            body_limit: DEFAULT_BODY_LIMIT,
+            read_timeout: DEFAULT_READ_TIMEOUT,
+            callback_timeout: DEFAULT_CALLBACK_TIMEOUT,
+            callbacks: Arc::new(CallbackLimit::new(DEFAULT_MAX_CONCURRENT_CALLBACKS)),
+            retry_after_seconds: 1,
+        }
+    }
 }
 
 impl Config {
@@ -63,18 +76,7 @@ impl<H: ReportHandler> MediaDiagnosticsLayer<H> {
     /// A layer that hands accepted reports to `handler`, taking scopes from the request
     /// extensions ([`FromExtensions`]) until [`Self::scope_source`] says otherwise.
     pub fn new(handler: H) -> Self {
-        MediaDiagnosticsLayer {
-            handler,
-            scopes: Arc::new(FromExtensions),
-            config: Arc::new(Config {
-                prefixes: DEFAULT_PREFIXES.iter().map(|p| (*p).to_owned()).collect(),
-                body_limit: DEFAULT_BODY_LIMIT,
-                read_timeout: DEFAULT_READ_TIMEOUT,
-                callback_timeout: DEFAULT_CALLBACK_TIMEOUT,
-                callbacks: Arc::new(Semaphore::new(DEFAULT_MAX_CONCURRENT_CALLBACKS)),
-                retry_after_seconds: 1,
-            }),
-        }
+        MediaDiagnosticsLayer { handler, scopes: Arc::new(FromExtensions), config: Arc::new(Config::default()) }
     }
 }
 
@@ -118,8 +120,7 @@ impl<H: ReportHandler, A: ScopeSource> MediaDiagnosticsLayer<H, A> {
     /// Clones of this layer share the bound.
     #[must_use]
     pub fn max_concurrent_callbacks(self, limit: usize) -> Self {
-        let limit = limit.min(Semaphore::MAX_PERMITS);
-        self.configure(|config| config.callbacks = Arc::new(Semaphore::new(limit)))
+        self.configure(|config| config.callbacks = Arc::new(CallbackLimit::new(limit)))
     }
 
     /// The `Retry-After` seconds of a 503 when the callbacks are full (default 1).

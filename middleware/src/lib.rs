@@ -73,11 +73,12 @@ mod handler;
 #[cfg_attr(docsrs, doc(cfg(feature = "jwt")))]
 pub mod jwt;
 mod layer;
+mod limit;
 mod metrics;
 mod respond;
 mod service;
 
-/// The repository README's examples, compiled and run as this crate's doctests (they use the
+/// The repository README's examples (the core's and the layer's), compiled and run as this crate's doctests (they use the
 /// default features).
 #[cfg(all(doctest, feature = "jwt", feature = "batch"))]
 #[doc = include_str!("../../README.md")]
