@@ -51,6 +51,7 @@ mod code;
 mod cursor;
 mod error;
 mod fault;
+mod fields;
 mod json;
 mod media;
 mod report;

@@ -1,7 +1,9 @@
 //! `Report`: the decoded body, two bytes that everything passes around.
 
 use crate::code::{ErrorCode, ErrorSubcode};
+use crate::cursor::Span;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, Property};
+use crate::fields::{Fields, Schema};
 use crate::media::Encoding;
 use crate::text::CapturedName;
 use crate::{json, xml};
@@ -42,19 +44,23 @@ impl Report {
 
     /// Decodes and validates a JSON body (docs/behaviour.md, section 4).
     pub fn from_json(body: &[u8]) -> Result<Report, DecodeError> {
-        json::decode(body)
+        let mut findings = Findings::default();
+        json::decode(body, &mut findings)?;
+        findings.finish()
     }
 
     /// Decodes and validates an XML body (docs/behaviour.md, section 4).
     pub fn from_xml(body: &[u8]) -> Result<Report, DecodeError> {
-        xml::decode(body)
+        let mut findings = Findings::default();
+        xml::decode(body, &mut findings)?;
+        findings.finish()
     }
 
     /// Decodes a body in the given encoding (see [`crate::MediaType::from_content_type`]).
     pub fn decode(encoding: Encoding, body: &[u8]) -> Result<Report, DecodeError> {
         match encoding {
-            Encoding::Json => json::decode(body),
-            Encoding::Xml => xml::decode(body),
+            Encoding::Json => Report::from_json(body),
+            Encoding::Xml => Report::from_xml(body),
         }
     }
 
@@ -103,6 +109,13 @@ impl serde::Serialize for Report {
     }
 }
 
+/// A report body: an `<input>` (or `<resource>`) root with `errorCode` and `errorSubcode`.
+static REPORT_SCHEMA: Schema = Schema {
+    roots: &["input", "resource"],
+    fields: &[Property::ErrorCode.name(), Property::ErrorSubcode.name()],
+    xml_property: true,
+};
+
 /// What the decoders found so far: the values, which properties were given, and the
 /// first validation failure (reported only once the whole body proved well-formed).
 #[derive(Default)]
@@ -148,11 +161,34 @@ impl Findings {
         }
     }
 
+    /// The property of a field number of [`REPORT_SCHEMA`].
+    fn property(field: usize) -> Property {
+        if field == 0 { Property::ErrorCode } else { Property::ErrorSubcode }
+    }
+
     /// The report, or the first validation failure.
     pub(crate) fn finish(self) -> Result<Report, DecodeError> {
         match self.invalid {
             Some(error) => Err(error),
             None => Ok(self.report),
         }
+    }
+}
+
+impl Fields for Findings {
+    fn schema(&self) -> &'static Schema {
+        &REPORT_SCHEMA
+    }
+
+    fn given(&mut self, field: usize, at: usize) {
+        self.mark_given(Findings::property(field), at);
+    }
+
+    fn set(&mut self, field: usize, value: Option<CapturedName<'_>>, _raw: Span, at: usize) {
+        Findings::set(self, Findings::property(field), value, at);
+    }
+
+    fn reject(&mut self, field: usize, kind: DecodeErrorKind, at: usize) {
+        Findings::reject(self, Findings::property(field), kind, at);
     }
 }

@@ -19,8 +19,8 @@ use self::chars::{AttributeChars, check_chars};
 use self::reader::{QName, Reader, Value};
 
 use crate::cursor::{Cursor, Span};
-use crate::error::{DecodeError, DecodeErrorKind as Kind, Property};
-use crate::report::{Findings, Report};
+use crate::error::{DecodeError, DecodeErrorKind as Kind};
+use crate::fields::Fields;
 use crate::template::Template;
 use crate::text::{Capture, CapturedName, bom_len, same_bytes};
 use crate::{MAX_ATTRIBUTES, MAX_DEPTH, MAX_NAMESPACES, MAX_START_TAG_LEN};
@@ -30,14 +30,15 @@ pub const UCWA_NAMESPACE: &str = "http://schemas.microsoft.com/rtc/2012/03/ucwa"
 const XML_NAMESPACE: &[u8] = b"http://www.w3.org/XML/1998/namespace";
 const XMLNS_NAMESPACE: &[u8] = b"http://www.w3.org/2000/xmlns/";
 
-/// Decodes an XML body into a report.
-pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
+/// Reads an XML body, handing the fields of its root element to `fields`; an error is a
+/// well-formedness error (validation failures are for `fields` to keep).
+pub(crate) fn decode(input: &[u8], fields: &mut dyn Fields) -> Result<(), DecodeError> {
     check_chars(input)?;
     let mut cursor = Cursor::new(input);
     cursor.advance(bom_len(input));
     let mut document = Document {
         reader: Reader { cursor },
-        findings: Findings::default(),
+        findings: fields,
         open: Vec::new(),
         bindings: Vec::new(),
         tag: Tag { start: 0, attributes: Vec::new() },
@@ -48,8 +49,7 @@ pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
     if cursor.starts_with(b"<?xml") && cursor.peek_ahead(5).is_some_and(chars::is_space) {
         document.xml_declaration()?;
     }
-    document.body()?;
-    document.findings.finish()
+    document.body()
 }
 
 /// A span inside a start tag, counted from the tag's `<`.
@@ -139,16 +139,18 @@ impl Tag {
     }
 }
 
-/// The `<property>` element whose text is being read (into `Document::text`).
+/// The field element whose text is being read (into `Document::text`).
 struct PropertyValue {
-    property: Property,
+    field: usize,
     at: usize,
+    /// Where its content starts, after its start tag.
+    content: usize,
     has_child_element: bool,
 }
 
-struct Document<'a> {
+struct Document<'a, 'f> {
     reader: Reader<'a>,
-    findings: Findings,
+    findings: &'f mut dyn Fields,
     /// The open elements, innermost last: where each one's start tag begins (its `<`).
     open: Vec<usize, MAX_DEPTH>,
     /// The namespace declarations in scope, innermost last.
@@ -159,7 +161,7 @@ struct Document<'a> {
     text: Capture,
 }
 
-impl Document<'_> {
+impl Document<'_, '_> {
     /// The whole document after the optional XML declaration: the root element and its
     /// content, with comments, processing instructions and white space around it. One loop
     /// for all three places, without recursion; `self.open` tells where the cursor is.
@@ -453,8 +455,9 @@ impl Document<'_> {
         }
     }
 
-    /// Gives the element its role: the root must be UCWA `input` or `resource`; a UCWA
-    /// `property` child of the root naming errorCode or errorSubcode carries a value.
+    /// Gives the element its role: the root must be one of the schema's roots in the UCWA
+    /// namespace; a UCWA child of the root that names a field (by its `name` attribute on a
+    /// `<property>`, or by its own name) carries a value.
     fn classify(
         &mut self,
         at: usize,
@@ -468,20 +471,29 @@ impl Document<'_> {
             Namespace::Declared(index) => self.bindings.get(index).is_some_and(|binding| binding.is_ucwa),
             _ => false,
         };
+        let schema = self.findings.schema();
         match self.open.len() {
-            0 if !same_bytes(local, b"input") && !same_bytes(local, b"resource") => {
+            0 if !schema.roots.iter().any(|root| same_bytes(local, root.as_bytes())) => {
                 Err(DecodeError::new(Kind::WrongRoot, at))
             }
             0 if !is_ucwa => Err(DecodeError::new(Kind::WrongNamespace, at)),
-            1 if is_ucwa && same_bytes(local, b"property") => {
-                let Some(name_value) = name_value else { return Ok(()) };
-                let named =
-                    Property::ALL.into_iter().find(|property| self.value_is_ignore_case(name_value, property.name()));
-                if let Some(property) = named {
-                    self.findings.mark_given(property, at);
+            1 if is_ucwa => {
+                let named = if schema.xml_property {
+                    // `<property name="errorCode">`: the name attribute names the field.
+                    let name_value = name_value.filter(|_| same_bytes(local, b"property"));
+                    name_value.and_then(|value| {
+                        schema.fields.iter().position(|field| self.value_is_ignore_case(value, field))
+                    })
+                } else {
+                    // `<code>`: the element is named after the field.
+                    schema.fields.iter().position(|field| same_bytes(local, field.as_bytes()))
+                };
+                if let Some(field) = named {
+                    self.findings.given(field, at);
                     if !empty {
                         self.text.restart();
-                        self.property = Some(PropertyValue { property, at, has_child_element: false });
+                        let content = self.reader.cursor.pos();
+                        self.property = Some(PropertyValue { field, at, content, has_child_element: false });
                     }
                 }
                 Ok(())
@@ -524,9 +536,10 @@ impl Document<'_> {
             && let Some(value) = self.property.take()
         {
             if value.has_child_element {
-                self.findings.reject(value.property, Kind::NotAString, value.at);
+                self.findings.reject(value.field, Kind::NotAString, value.at);
             } else if !self.text.is_empty() {
-                self.findings.set(value.property, self.text.value(), value.at);
+                let raw = Span { start: value.content, end: at };
+                self.findings.set(value.field, self.text.value(), raw, value.at);
             }
         }
         Ok(())
