@@ -54,6 +54,7 @@ mod fault;
 mod fields;
 mod json;
 mod media;
+pub mod phone;
 mod report;
 pub mod route;
 mod scope;
