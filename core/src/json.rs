@@ -16,19 +16,24 @@
 use crate::MAX_DEPTH;
 use crate::cursor::{Cursor, Span};
 use crate::error::{DecodeError, DecodeErrorKind as Kind};
-use crate::fields::Fields;
+use crate::fields::Sink;
+use crate::phone::reason::Found;
+use crate::report::Report;
 use crate::template::Template;
 use crate::text::{Capture, CapturedName, PlainRun, bom_len, utf8_char};
 
-/// Reads a JSON body, handing the fields of its root object to `fields`; an error is a
-/// syntax error (validation failures are for `fields` to keep).
+/// Reads a JSON body, handing the fields of its root object to a report, or to `reason` for an
+/// error body. Gives the report (empty for an error body), or the
+/// first error (a syntax error wins over a validation failure).
 ///
 /// UTF-8 is checked where non-ASCII bytes can be valid, inside strings; anywhere else a
 /// non-ASCII byte is a syntax error already.
-pub(crate) fn decode(input: &[u8], fields: &mut dyn Fields) -> Result<(), DecodeError> {
+pub(crate) fn decode(input: &[u8], reason: Option<&mut Found>) -> Result<Report, DecodeError> {
+    let mut fields = Sink::new(reason);
     let mut cursor = Cursor::new(input);
     cursor.advance(bom_len(input));
-    Parser { cursor }.document(fields)
+    Parser { cursor }.document(&mut fields)?;
+    fields.finish()
 }
 
 /// The compact JSON encoding: an object with a member per value.
@@ -98,7 +103,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads the whole document; what it found, valid or not, went to `findings`.
-    fn document(&mut self, findings: &mut dyn Fields) -> Result<(), DecodeError> {
+    fn document(&mut self, findings: &mut Sink<'_>) -> Result<(), DecodeError> {
         self.skip_whitespace();
         match self.cursor.peek() {
             None => return Err(self.cursor.error(Kind::Empty)),
@@ -158,7 +163,7 @@ impl<'a> Parser<'a> {
     fn member_name(
         &mut self,
         depth: u32,
-        findings: &mut dyn Fields,
+        findings: &mut Sink<'_>,
         scratch: &mut Capture,
     ) -> Result<Destination, DecodeError> {
         if self.cursor.peek() != Some(b'"') {
@@ -180,7 +185,7 @@ impl<'a> Parser<'a> {
     fn value(
         &mut self,
         destination: Destination,
-        findings: &mut dyn Fields,
+        findings: &mut Sink<'_>,
         nesting: &mut Nesting,
         scratch: &mut Capture,
     ) -> Result<bool, DecodeError> {

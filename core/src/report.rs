@@ -44,16 +44,12 @@ impl Report {
 
     /// Decodes and validates a JSON body (docs/behaviour.md, section 4).
     pub fn from_json(body: &[u8]) -> Result<Report, DecodeError> {
-        let mut findings = Findings::default();
-        json::decode(body, &mut findings)?;
-        findings.finish()
+        json::decode(body, None)
     }
 
     /// Decodes and validates an XML body (docs/behaviour.md, section 4).
     pub fn from_xml(body: &[u8]) -> Result<Report, DecodeError> {
-        let mut findings = Findings::default();
-        xml::decode(body, &mut findings)?;
-        findings.finish()
+        xml::decode(body, None)
     }
 
     /// Decodes a body in the given encoding (see [`crate::MediaType::from_content_type`]).

@@ -29,7 +29,7 @@
 //! ```
 
 mod advice;
-mod reason;
+pub(crate) mod reason;
 mod request;
 mod response;
 

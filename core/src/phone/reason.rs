@@ -66,8 +66,8 @@ impl<'a> Reason<'a> {
     pub fn decode(encoding: Encoding, body: &'a [u8]) -> Result<Reason<'a>, DecodeError> {
         let mut found = Found::default();
         match encoding {
-            Encoding::Json => json::decode(body, &mut found)?,
-            Encoding::Xml => xml::decode(body, &mut found)?,
+            Encoding::Json => json::decode(body, Some(&mut found)).map(drop)?,
+            Encoding::Xml => xml::decode(body, Some(&mut found)).map(drop)?,
         }
         found.finish(body)
     }
@@ -83,7 +83,7 @@ static REASON_SCHEMA: Schema =
 
 /// What the decoder found so far.
 #[derive(Default)]
-struct Found {
+pub(crate) struct Found {
     code: Option<Name<ErrorCode>>,
     subcode: Option<Name<ErrorSubcode>>,
     message: Option<Span>,

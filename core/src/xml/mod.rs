@@ -20,7 +20,9 @@ use self::reader::{QName, Reader, Value};
 
 use crate::cursor::{Cursor, Span};
 use crate::error::{DecodeError, DecodeErrorKind as Kind};
-use crate::fields::Fields;
+use crate::fields::Sink;
+use crate::phone::reason::Found;
+use crate::report::Report;
 use crate::template::Template;
 use crate::text::{Capture, CapturedName, bom_len, same_bytes};
 use crate::{MAX_ATTRIBUTES, MAX_DEPTH, MAX_NAMESPACES, MAX_START_TAG_LEN};
@@ -30,15 +32,16 @@ pub const UCWA_NAMESPACE: &str = "http://schemas.microsoft.com/rtc/2012/03/ucwa"
 const XML_NAMESPACE: &[u8] = b"http://www.w3.org/XML/1998/namespace";
 const XMLNS_NAMESPACE: &[u8] = b"http://www.w3.org/2000/xmlns/";
 
-/// Reads an XML body, handing the fields of its root element to `fields`; an error is a
-/// well-formedness error (validation failures are for `fields` to keep).
-pub(crate) fn decode(input: &[u8], fields: &mut dyn Fields) -> Result<(), DecodeError> {
+/// Reads an XML body, handing the fields of its root element to a report, or to `reason` for
+/// an error body. Gives the report (empty for an error body), or the first error (a
+/// well-formedness error wins over a validation failure).
+pub(crate) fn decode(input: &[u8], reason: Option<&mut Found>) -> Result<Report, DecodeError> {
     check_chars(input)?;
     let mut cursor = Cursor::new(input);
     cursor.advance(bom_len(input));
     let mut document = Document {
         reader: Reader { cursor },
-        findings: fields,
+        findings: Sink::new(reason),
         open: Vec::new(),
         bindings: Vec::new(),
         tag: Tag { start: 0, attributes: Vec::new() },
@@ -49,7 +52,8 @@ pub(crate) fn decode(input: &[u8], fields: &mut dyn Fields) -> Result<(), Decode
     if cursor.starts_with(b"<?xml") && cursor.peek_ahead(5).is_some_and(chars::is_space) {
         document.xml_declaration()?;
     }
-    document.body()
+    document.body()?;
+    document.findings.finish()
 }
 
 /// A span inside a start tag, counted from the tag's `<`.
@@ -141,7 +145,7 @@ impl Tag {
 
 /// The field element whose text is being read (into `Document::text`).
 struct PropertyValue {
-    field: usize,
+    field: u8,
     at: usize,
     /// Where its content starts, after its start tag.
     content: usize,
@@ -150,7 +154,7 @@ struct PropertyValue {
 
 struct Document<'a, 'f> {
     reader: Reader<'a>,
-    findings: &'f mut dyn Fields,
+    findings: Sink<'f>,
     /// The open elements, innermost last: where each one's start tag begins (its `<`).
     open: Vec<usize, MAX_DEPTH>,
     /// The namespace declarations in scope, innermost last.
@@ -493,7 +497,8 @@ impl Document<'_, '_> {
                     if !empty {
                         self.text.restart();
                         let content = self.reader.cursor.pos();
-                        self.property = Some(PropertyValue { field, at, content, has_child_element: false });
+                        self.property =
+                            Some(PropertyValue { field: field as u8, at, content, has_child_element: false });
                     }
                 }
                 Ok(())
@@ -536,10 +541,10 @@ impl Document<'_, '_> {
             && let Some(value) = self.property.take()
         {
             if value.has_child_element {
-                self.findings.reject(value.field, Kind::NotAString, value.at);
+                self.findings.reject(value.field.into(), Kind::NotAString, value.at);
             } else if !self.text.is_empty() {
                 let raw = Span { start: value.content, end: at };
-                self.findings.set(value.field, self.text.value(), raw, value.at);
+                self.findings.set(value.field.into(), self.text.value(), raw, value.at);
             }
         }
         Ok(())
