@@ -28,7 +28,7 @@ PHONE_STACK_BUDGET=1024          # peak stack of any one call of the phone's sid
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-120}
 
 TARGET=thumbv7em-none-eabihf
-REQUESTS=${MEDIADIAG_FIRMWARE_REQUESTS:-$PWD/../../target/firmware/requests.txt}
+REQUESTS=${MEDIADIAG_FIRMWARE_REQUESTS:-$(cd ../.. && pwd)/target/firmware/requests.txt}
 # The firmware keeps its own target folder, whatever the caller's CARGO_TARGET_DIR says.
 export CARGO_TARGET_DIR=$PWD/target
 OUT=target/$TARGET/release

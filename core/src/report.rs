@@ -1,9 +1,8 @@
 //! `Report`: the decoded body, two bytes that everything passes around.
 
 use crate::code::{ErrorCode, ErrorSubcode};
-use crate::cursor::Span;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, Property};
-use crate::fields::{Fields, Schema};
+use crate::fields::Schema;
 use crate::media::Encoding;
 use crate::text::CapturedName;
 use crate::{json, xml};
@@ -106,7 +105,7 @@ impl serde::Serialize for Report {
 }
 
 /// A report body: an `<input>` (or `<resource>`) root with `errorCode` and `errorSubcode`.
-static REPORT_SCHEMA: Schema = Schema {
+pub(crate) static REPORT_SCHEMA: Schema = Schema {
     roots: &["input", "resource"],
     fields: &[Property::ErrorCode.name(), Property::ErrorSubcode.name()],
     xml_property: true,
@@ -150,16 +149,19 @@ impl Findings {
         }
     }
 
+    /// Records a validation failure of an error body's field (no report property); the first
+    /// one wins.
+    pub(crate) fn reject_unnamed(&mut self, kind: DecodeErrorKind, at: usize) {
+        if self.invalid.is_none() {
+            self.invalid = Some(DecodeError::new(kind, at));
+        }
+    }
+
     /// Records a validation failure; the first one wins.
     pub(crate) fn reject(&mut self, property: Property, kind: DecodeErrorKind, at: usize) {
         if self.invalid.is_none() {
             self.invalid = Some(DecodeError::for_property(kind, at, property));
         }
-    }
-
-    /// The property of a field number of [`REPORT_SCHEMA`].
-    fn property(field: usize) -> Property {
-        if field == 0 { Property::ErrorCode } else { Property::ErrorSubcode }
     }
 
     /// The report, or the first validation failure.
@@ -168,23 +170,5 @@ impl Findings {
             Some(error) => Err(error),
             None => Ok(self.report),
         }
-    }
-}
-
-impl Fields for Findings {
-    fn schema(&self) -> &'static Schema {
-        &REPORT_SCHEMA
-    }
-
-    fn given(&mut self, field: usize, at: usize) {
-        self.mark_given(Findings::property(field), at);
-    }
-
-    fn set(&mut self, field: usize, value: Option<CapturedName<'_>>, _raw: Span, at: usize) {
-        Findings::set(self, Findings::property(field), value, at);
-    }
-
-    fn reject(&mut self, field: usize, kind: DecodeErrorKind, at: usize) {
-        Findings::reject(self, Findings::property(field), kind, at);
     }
 }

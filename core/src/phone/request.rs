@@ -6,7 +6,7 @@ use core::fmt;
 
 use crate::media::{Encoding, MediaType};
 use crate::report::Report;
-use crate::text::Writer;
+use crate::text::{Writer, has_byte};
 
 /// A `reportMediaDiagnostics` request to write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -184,7 +184,7 @@ fn is_href(href: &[u8]) -> bool {
 fn is_host(host: &[u8]) -> bool {
     let (name, port) = match host.iter().rposition(|&b| b == b':') {
         // A colon inside brackets belongs to the IPv6 literal.
-        Some(colon) if !host.get(colon..).unwrap_or_default().iter().any(|&b| b == b']') => {
+        Some(colon) if !has_byte(host.get(colon..).unwrap_or_default(), b']') => {
             (host.get(..colon).unwrap_or_default(), Some(host.get(colon + 1..).unwrap_or_default()))
         }
         _ => (host, None),

