@@ -24,7 +24,8 @@ shift
 fuzz_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$fuzz_dir"
 
-all_targets=(json_decode xml_decode media_type route roundtrip json_differential xml_differential layer_http)
+all_targets=(json_decode xml_decode media_type route roundtrip json_differential xml_differential layer_http
+    reason_differential response_differential)
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=("${all_targets[@]}")
 for target in "${targets[@]}"; do
@@ -39,6 +40,8 @@ dict_of() {
         media_type) echo dicts/media_type.dict ;;
         route) echo dicts/route.dict ;;
         layer_http) echo dicts/layer_http.dict ;;
+        reason_differential) echo dicts/reason.dict ;;
+        response_differential) echo dicts/response.dict ;;
         *) echo "" ;;
     esac
 }

@@ -5,6 +5,10 @@
 # Exits non-zero if the build fails, if the firmware reports a failed check or does not exit
 # in time, or if a budget is exceeded.
 #
+# The requests the firmware writes (one `request <hex>` line each) are saved to
+# $MEDIADIAG_FIRMWARE_REQUESTS, by default target/firmware/requests.txt in the repository's
+# target folder, for the collector's end-to-end test (middleware/collector/tests/phone.rs).
+#
 # Needs: the thumbv7em-none-eabihf Rust target, qemu-system-arm, python3, and one of
 # llvm-size, rust-size or arm-none-eabi-size (python3 reads the ELF itself without them).
 # llvm-nm / llvm-objdump (or the arm-none-eabi ones) add a breakdown of where flash and stack go.
@@ -17,11 +21,14 @@ if (($#)); then
 fi
 
 # Budgets of the mediadiag core, in bytes.
-FLASH_BUDGET=$((16 * 1024)) # .text + .rodata of decode + encode, JSON and XML
-STACK_BUDGET=1024           # peak stack of any one decode
+FLASH_BUDGET=$((16 * 1024))      # .text + .rodata of decode + encode, JSON and XML
+STACK_BUDGET=1024                # peak stack of any one decode
+PHONE_FLASH_BUDGET=$((6 * 1024)) # the phone's side, beyond decode + encode
+PHONE_STACK_BUDGET=1024          # peak stack of any one call of the phone's side
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-120}
 
 TARGET=thumbv7em-none-eabihf
+REQUESTS=${MEDIADIAG_FIRMWARE_REQUESTS:-$(cd ../.. && pwd)/target/firmware/requests.txt}
 # The firmware keeps its own target folder, whatever the caller's CARGO_TARGET_DIR says.
 export CARGO_TARGET_DIR=$PWD/target
 OUT=target/$TARGET/release
@@ -56,7 +63,7 @@ if [[ $status -eq 124 || $status -eq 137 ]]; then
 elif [[ $status -ne 0 ]]; then
     failures+=("the firmware exited with status $status")
 fi
-for bin in footprint footprint-ffi; do
+for bin in footprint footprint-phone footprint-ffi; do
     if ! run_qemu "$OUT/$bin"; then
         failures+=("bin/$bin did not exit with success")
     fi
@@ -101,6 +108,8 @@ empty_flash=$(flash "$OUT/empty")
 empty_ram=$(ram "$OUT/empty")
 core_flash=$(($(flash "$OUT/footprint") - empty_flash))
 core_ram=$(($(ram "$OUT/footprint") - empty_ram))
+phone_flash=$(($(flash "$OUT/footprint-phone") - $(flash "$OUT/footprint")))
+phone_ram=$(($(ram "$OUT/footprint-phone") - $(ram "$OUT/footprint")))
 ffi_flash=$(($(flash "$OUT/footprint-ffi") - empty_flash))
 ffi_ram=$(($(ram "$OUT/footprint-ffi") - empty_ram))
 firmware_flash=$(flash "$OUT/mediadiag-firmware")
@@ -111,10 +120,27 @@ json_stack=$(stack_of json_decode_stack)
 xml_stack=$(stack_of xml_decode_stack)
 json_encode_stack=$(stack_of json_encode_stack)
 xml_encode_stack=$(stack_of xml_encode_stack)
+phone_stack=
+for call in request response reason_json reason_xml; do
+    peak=$(stack_of "phone_${call}_stack")
+    if [[ -z $peak ]]; then
+        phone_stack=
+        break
+    fi
+    ((peak > ${phone_stack:-0})) && phone_stack=$peak
+    printf -v "phone_${call}_stack" '%s' "$peak"
+done
+
+# The requests, exactly as written, for the end-to-end test.
+mkdir -p "$(dirname "$REQUESTS")"
+grep -E '^request [0-9a-f]+$' "$log" >"$REQUESTS.tmp" || true
+request_count=$(wc -l <"$REQUESTS.tmp")
+mv "$REQUESTS.tmp" "$REQUESTS"
+((request_count >= 4)) || failures+=("the firmware printed $request_count requests, expected at least 4")
 
 # No allocator may be linked: the core never allocates, so no heap is ever set up.
 heap=none
-for elf in "$OUT/footprint" "$OUT/footprint-ffi" "$OUT/mediadiag-firmware"; do
+for elf in "$OUT/footprint" "$OUT/footprint-phone" "$OUT/footprint-ffi" "$OUT/mediadiag-firmware"; do
     if grep -a -q -E '__rust_alloc|__rdl_alloc|__rg_alloc|\bmalloc\b' "$elf"; then
         heap="allocator linked into $(basename "$elf")"
     fi
@@ -134,16 +160,30 @@ printf '  %-46s %6s\n' \
     "static RAM (.data + .bss)" "$core_ram" \
     "peak stack, JSON encode" "${json_encode_stack:-?}" \
     "peak stack, XML encode" "${xml_encode_stack:-?}"
+printf '  %-46s %6s   budget %5s  %s\n' \
+    "flash, phone's side beyond decode + encode" "$phone_flash" "$PHONE_FLASH_BUDGET" \
+    "$(verdict "$phone_flash" "$PHONE_FLASH_BUDGET")" \
+    "peak stack, phone's side (any one call)" "${phone_stack:-?}" "$PHONE_STACK_BUDGET" \
+    "$(verdict "$phone_stack" "$PHONE_STACK_BUDGET")"
+printf '  %-46s %6s\n' \
+    "  request / response / reason JSON / XML" \
+    "${phone_request_stack:-?}/${phone_response_stack:-?}/${phone_reason_json_stack:-?}/${phone_reason_xml_stack:-?}" \
+    "static RAM, phone's side" "$phone_ram"
 printf '  %-46s %6s\n' "heap" "$heap" \
     "flash, the whole C API (mediadiag.h)" "$ffi_flash" \
     "static RAM, the whole C API" "$ffi_ram"
 echo "  (flash = .text + .rodata of bin/footprint, or bin/footprint-ffi for the C API, minus"
-echo "   bin/empty, an empty cortex-m-rt program of $empty_flash bytes. The whole conformance firmware"
+echo "   bin/empty, an empty cortex-m-rt program of $empty_flash bytes; the phone's side is bin/footprint-phone"
+echo "   minus bin/footprint. The whole conformance firmware"
 echo "   takes $firmware_flash bytes of flash and $firmware_ram of static RAM, semihosting and formatting included.)"
 
 [[ $(verdict "$core_flash" "$FLASH_BUDGET") == ok ]] || over_budget+=("flash: $core_flash bytes, budget $FLASH_BUDGET")
 [[ $(verdict "$json_stack" "$STACK_BUDGET") == ok ]] || over_budget+=("JSON decode stack: ${json_stack:-?} bytes, budget $STACK_BUDGET")
 [[ $(verdict "$xml_stack" "$STACK_BUDGET") == ok ]] || over_budget+=("XML decode stack: ${xml_stack:-?} bytes, budget $STACK_BUDGET")
+[[ $(verdict "$phone_flash" "$PHONE_FLASH_BUDGET") == ok ]] ||
+    over_budget+=("phone's side flash: $phone_flash bytes, budget $PHONE_FLASH_BUDGET")
+[[ $(verdict "$phone_stack" "$PHONE_STACK_BUDGET") == ok ]] ||
+    over_budget+=("phone's side stack: ${phone_stack:-?} bytes, budget $PHONE_STACK_BUDGET")
 [[ $heap == none ]] || over_budget+=("heap: $heap")
 # A peak that was not measured is a broken run, not a budget question.
 [[ -n $json_stack && -n $xml_stack ]] || failures+=("the firmware printed no stack peaks")
@@ -252,4 +292,5 @@ if ((${#failures[@]})); then
     done
     exit 1
 fi
+echo "requests: $request_count written to $REQUESTS"
 echo "all checks passed, every budget holds"

@@ -103,7 +103,7 @@ pub enum DecodeErrorKind {
     InvalidName,
     /// An entity or character reference that is malformed, unknown, or names a non-`Char`.
     InvalidReference,
-    /// The root element is neither `input` nor `resource`.
+    /// The root element is neither `input` nor `resource` (`reason` for an error body).
     WrongRoot,
     /// The root element is not in the UCWA namespace.
     WrongNamespace,
@@ -117,6 +117,8 @@ pub enum DecodeErrorKind {
     DuplicateProperty,
     /// A property value that is not a string (JSON) or not plain text (XML).
     NotAString,
+    /// A UCWA error body without a `code` (only [`crate::phone::Reason::decode`] says this).
+    MissingCode,
 }
 
 impl DecodeErrorKind {
@@ -156,13 +158,14 @@ impl DecodeErrorKind {
             DecodeErrorKind::InvalidNamespaceDeclaration => "invalid namespace declaration",
             DecodeErrorKind::InvalidName => "malformed name",
             DecodeErrorKind::InvalidReference => "invalid entity or character reference",
-            DecodeErrorKind::WrongRoot => "the root element is not input or resource",
+            DecodeErrorKind::WrongRoot => "the root element is not the expected one",
             DecodeErrorKind::WrongNamespace => "the root element is not in the UCWA namespace",
             DecodeErrorKind::MalformedMarkup => "malformed markup",
             DecodeErrorKind::MisplacedText => "text where none is allowed",
             DecodeErrorKind::UnknownValue => "not a known value",
             DecodeErrorKind::DuplicateProperty => "given more than once",
             DecodeErrorKind::NotAString => "not a string value",
+            DecodeErrorKind::MissingCode => "the error body has no code",
         }
     }
 }

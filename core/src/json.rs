@@ -14,20 +14,26 @@
 //! `serde::Serialize` with the same output, for reports embedded in larger documents.
 
 use crate::MAX_DEPTH;
-use crate::cursor::Cursor;
-use crate::error::{DecodeError, DecodeErrorKind as Kind, Property};
-use crate::report::{Findings, Report};
+use crate::cursor::{Cursor, Span};
+use crate::error::{DecodeError, DecodeErrorKind as Kind};
+use crate::fields::Sink;
+use crate::phone::reason::Found;
+use crate::report::Report;
 use crate::template::Template;
 use crate::text::{Capture, CapturedName, PlainRun, bom_len, utf8_char};
 
-/// Decodes a JSON body into a report.
+/// Reads a JSON body, handing the fields of its root object to a report, or to `reason` for an
+/// error body. Gives the report (empty for an error body), or the
+/// first error (a syntax error wins over a validation failure).
 ///
 /// UTF-8 is checked where non-ASCII bytes can be valid, inside strings; anywhere else a
 /// non-ASCII byte is a syntax error already.
-pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
+pub(crate) fn decode(input: &[u8], reason: Option<&mut Found>) -> Result<Report, DecodeError> {
+    let mut fields = Sink::new(reason);
     let mut cursor = Cursor::new(input);
     cursor.advance(bom_len(input));
-    Parser { cursor }.document()?.finish()
+    Parser { cursor }.document(&mut fields)?;
+    fields.finish()
 }
 
 /// The compact JSON encoding: an object with a member per value.
@@ -46,8 +52,8 @@ pub(crate) const TEMPLATE: Template = Template {
 enum Destination {
     /// An unknown member, or anything below the root: validated and skipped.
     Ignored,
-    /// `errorCode` or `errorSubcode` at the root.
-    Property(Property),
+    /// A field of the schema at the root.
+    Field(usize),
 }
 
 struct Parser<'a> {
@@ -96,15 +102,14 @@ impl<'a> Parser<'a> {
         self.cursor.error_or_end(Kind::UnexpectedByte)
     }
 
-    /// Reads the whole document; what it found, valid or not, is in the findings returned.
-    fn document(&mut self) -> Result<Findings, DecodeError> {
+    /// Reads the whole document; what it found, valid or not, went to `findings`.
+    fn document(&mut self, findings: &mut Sink<'_>) -> Result<(), DecodeError> {
         self.skip_whitespace();
         match self.cursor.peek() {
             None => return Err(self.cursor.error(Kind::Empty)),
             Some(b'{') => self.cursor.bump(),
             Some(_) => return Err(self.cursor.error(Kind::RootNotObject)),
         }
-        let mut findings = Findings::default();
         // Where escaped names and values are unescaped; one for the whole document.
         let mut scratch = Capture::exact();
         let mut nesting = Nesting { depth: 0, arrays: 0 };
@@ -118,15 +123,15 @@ impl<'a> Parser<'a> {
             if fresh && self.cursor.eat(closer) {
                 nesting.pop();
             } else if nesting.in_array() {
-                opened = self.value(Destination::Ignored, &mut findings, &mut nesting, &mut scratch)?;
+                opened = self.value(Destination::Ignored, findings, &mut nesting, &mut scratch)?;
             } else {
-                let destination = self.member_name(nesting.depth, &mut findings, &mut scratch)?;
+                let destination = self.member_name(nesting.depth, findings, &mut scratch)?;
                 self.skip_whitespace();
                 if !self.cursor.eat(b':') {
                     return Err(self.unexpected());
                 }
                 self.skip_whitespace();
-                opened = self.value(destination, &mut findings, &mut nesting, &mut scratch)?;
+                opened = self.value(destination, findings, &mut nesting, &mut scratch)?;
             }
             if opened {
                 fresh = true;
@@ -139,7 +144,7 @@ impl<'a> Parser<'a> {
                     if self.cursor.peek().is_some() {
                         return Err(self.cursor.error(Kind::TrailingContent));
                     }
-                    return Ok(findings);
+                    return Ok(());
                 }
                 let closer = if nesting.in_array() { b']' } else { b'}' };
                 if self.cursor.eat(b',') {
@@ -154,11 +159,11 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Reads a member name; at the root, tells which property it names.
+    /// Reads a member name; at the root, tells which field it names.
     fn member_name(
         &mut self,
         depth: u32,
-        findings: &mut Findings,
+        findings: &mut Sink<'_>,
         scratch: &mut Capture,
     ) -> Result<Destination, DecodeError> {
         if self.cursor.peek() != Some(b'"') {
@@ -166,10 +171,11 @@ impl<'a> Parser<'a> {
         }
         let at = self.cursor.pos();
         let name = self.text(scratch)?;
-        match name.filter(|_| depth == 1).and_then(Property::from_captured) {
-            Some(property) => {
-                findings.mark_given(property, at);
-                Ok(Destination::Property(property))
+        let schema = findings.schema();
+        match name.filter(|_| depth == 1).and_then(|name| schema.json_field(name)) {
+            Some(field) => {
+                findings.given(field, at);
+                Ok(Destination::Field(field))
             }
             None => Ok(Destination::Ignored),
         }
@@ -179,7 +185,7 @@ impl<'a> Parser<'a> {
     fn value(
         &mut self,
         destination: Destination,
-        findings: &mut Findings,
+        findings: &mut Sink<'_>,
         nesting: &mut Nesting,
         scratch: &mut Capture,
     ) -> Result<bool, DecodeError> {
@@ -190,8 +196,10 @@ impl<'a> Parser<'a> {
         match first {
             b'"' => {
                 let text = self.text(scratch)?;
-                if let Destination::Property(property) = destination {
-                    findings.set(property, text, at);
+                if let Destination::Field(field) = destination {
+                    // The string's content, between its quotes.
+                    let raw = Span { start: at + 1, end: self.cursor.pos().saturating_sub(1) };
+                    findings.set(field, text, raw, at);
                 }
                 return Ok(false);
             }
@@ -207,10 +215,10 @@ impl<'a> Parser<'a> {
             b'-' | b'0'..=b'9' => self.number()?,
             _ => return Err(self.cursor.error(Kind::UnexpectedByte)),
         }
-        if let Destination::Property(property) = destination
+        if let Destination::Field(field) = destination
             && first != b'n'
         {
-            findings.reject(property, Kind::NotAString, at);
+            findings.reject(field, Kind::NotAString, at);
         }
         Ok(matches!(first, b'{' | b'['))
     }

@@ -2,6 +2,7 @@
 
 use crate::code::{ErrorCode, ErrorSubcode};
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, Property};
+use crate::fields::Schema;
 use crate::media::Encoding;
 use crate::text::CapturedName;
 use crate::{json, xml};
@@ -42,19 +43,19 @@ impl Report {
 
     /// Decodes and validates a JSON body (docs/behaviour.md, section 4).
     pub fn from_json(body: &[u8]) -> Result<Report, DecodeError> {
-        json::decode(body)
+        json::decode(body, None)
     }
 
     /// Decodes and validates an XML body (docs/behaviour.md, section 4).
     pub fn from_xml(body: &[u8]) -> Result<Report, DecodeError> {
-        xml::decode(body)
+        xml::decode(body, None)
     }
 
     /// Decodes a body in the given encoding (see [`crate::MediaType::from_content_type`]).
     pub fn decode(encoding: Encoding, body: &[u8]) -> Result<Report, DecodeError> {
         match encoding {
-            Encoding::Json => json::decode(body),
-            Encoding::Xml => xml::decode(body),
+            Encoding::Json => Report::from_json(body),
+            Encoding::Xml => Report::from_xml(body),
         }
     }
 
@@ -103,6 +104,13 @@ impl serde::Serialize for Report {
     }
 }
 
+/// A report body: an `<input>` (or `<resource>`) root with `errorCode` and `errorSubcode`.
+pub(crate) static REPORT_SCHEMA: Schema = Schema {
+    roots: &["input", "resource"],
+    fields: &[Property::ErrorCode.name(), Property::ErrorSubcode.name()],
+    xml_property: true,
+};
+
 /// What the decoders found so far: the values, which properties were given, and the
 /// first validation failure (reported only once the whole body proved well-formed).
 #[derive(Default)]
@@ -138,6 +146,14 @@ impl Findings {
         };
         if known.is_none() {
             self.reject(property, DecodeErrorKind::UnknownValue, at);
+        }
+    }
+
+    /// Records a validation failure of an error body's field (no report property); the first
+    /// one wins.
+    pub(crate) fn reject_unnamed(&mut self, kind: DecodeErrorKind, at: usize) {
+        if self.invalid.is_none() {
+            self.invalid = Some(DecodeError::new(kind, at));
         }
     }
 

@@ -34,7 +34,7 @@ const XML: &[u8] = b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<input xmlns=\"
 const BAD: &[&[u8]] = &[b"", b"{\"errorCode\":\"Nope\"}", b"{\"a\":[[[[", b"<input/>", b"<!DOCTYPE x>", b"\xff"];
 
 #[test]
-fn decode_encode_and_faults_allocate_nothing() {
+fn decode_encode_faults_and_the_phone_s_side_allocate_nothing() {
     // Warm up anything the test harness itself allocates lazily.
     let _ = Report::from_json(JSON);
     let mut out = [0u8; Fault::MAX_LEN];
@@ -58,6 +58,26 @@ fn decode_encode_and_faults_allocate_nothing() {
             &DEFAULT_PREFIXES,
         )
         .map_or(0, |t| t.application_id().len());
+        // The phone's side: a request, an answer's head, its error body in both encodings.
+        let request = mediadiag::phone::Request {
+            href: b"/ucwa/v1/applications/1/communication/conversations/2/audioVideo/reportMediaDiagnostics",
+            host: b"lync.example.com:443",
+            token: b"AAEBHAEF",
+            encoding: Encoding::Xml,
+            user_agent: Some(b"DeskPhone/2.1"),
+            report: xml,
+        };
+        let mut wire = [0u8; 512];
+        checks += request.write(&mut wire).unwrap();
+        let answer = b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n\r\n";
+        if let Ok(mediadiag::phone::Status::Complete(head)) = mediadiag::phone::Response::read(answer) {
+            checks += head.head_len;
+        }
+        for encoding in [Encoding::Json, Encoding::Xml] {
+            let len = Fault::from_decode_error(&Report::from_json(b"").unwrap_err()).write(encoding, &mut out).unwrap();
+            let reason = mediadiag::phone::Reason::decode(encoding, &out[..len]).unwrap();
+            checks += usize::from(reason.message.is_some());
+        }
     }
     let after = ALLOCATIONS.with(Cell::get);
     assert!(checks > 0);

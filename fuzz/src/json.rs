@@ -103,7 +103,7 @@ impl<'de> Visitor<'de> for Root<'_> {
 
 /// Checks a member value of the root (level 2 when it is a container) that serde_json
 /// already validated lexically: its depth (Rule J8) and its strings (Rule J10).
-fn scan(raw: &str) -> Result<(), String> {
+pub(crate) fn scan(raw: &str) -> Result<(), String> {
     let bytes = raw.as_bytes();
     let mut depth = 1; // the root object
     let mut i = 0;

@@ -9,6 +9,7 @@
 use mediadiag::{DecodeError, ErrorSubcode, Property, Report};
 
 pub mod json;
+pub mod reason;
 pub mod route;
 pub mod xml;
 
@@ -109,7 +110,7 @@ pub(crate) fn strip_bom(input: &[u8]) -> &[u8] {
 }
 
 /// The index of `text` in `names`, compared ASCII case-insensitively.
-fn lookup(names: &[&str], text: &str) -> Option<usize> {
+pub(crate) fn lookup(names: &[&str], text: &str) -> Option<usize> {
     names.iter().position(|name| name.eq_ignore_ascii_case(text))
 }
 

@@ -59,14 +59,22 @@ pub const MAX_START_TAG_LEN: usize = 65_535;
 
 /// What docs/behaviour.md says `mediadiag` must answer for this XML body.
 pub fn verdict(input: &[u8]) -> Verdict {
+    with_document(input, |document, _| report(document)).unwrap_or(Verdict::Deserialization)
+}
+
+/// Runs `read` on the document of a body that passes every well-formedness rule of the
+/// contract (Rules X1 to X3, X8 to X14), with the text roxmltree read and whether that text
+/// is the body's own (not patched for Rules X12 and X14); `None` when the body is
+/// DeserializationFailure on those rules.
+pub fn with_document<R>(input: &[u8], read: impl FnOnce(&Document, Option<&str>) -> R) -> Option<R> {
     let body = strip_bom(input); // Rule X1
     let Ok(text) = std::str::from_utf8(body) else {
-        return Verdict::Deserialization; // Rule X1
+        return None; // Rule X1
     };
     // Rule X1: a second byte order mark is a character (U+FEFF) before the root, which
     // roxmltree 0.20 skips as it skips the first.
     if text.starts_with('\u{feff}') {
-        return Verdict::Deserialization;
+        return None;
     }
     let options = ParsingOptions { allow_dtd: false, ..ParsingOptions::default() }; // Rule X2
     // Rule X14: roxmltree takes any `p:xmlns="…"` attribute for a default namespace declaration.
@@ -78,25 +86,31 @@ pub fn verdict(input: &[u8]) -> Verdict {
         Ok(document) => (text, document),
         // Rule X12: roxmltree refuses elements with the `xml` prefix unless it is declared.
         Err(roxmltree::Error::UnknownNamespace(prefix, _)) if prefix == "xml" => {
-            let Some(patch) = declare_xml_prefix(text) else { return Verdict::Deserialization };
+            let Some(patch) = declare_xml_prefix(text) else { return None };
             patched = patch;
             declared_xml = true;
             match Document::parse_with_options(&patched, options) {
                 Ok(document) => (patched.as_str(), document),
-                Err(_) => return Verdict::Deserialization,
+                Err(_) => return None,
             }
         }
-        Err(_) => return Verdict::Deserialization,
+        Err(_) => return None,
     };
     if !declaration_is_valid(text) {
-        return Verdict::Deserialization; // Rules X1, X8
+        return None; // Rules X1, X8
     }
     if !markup_is_valid(text, &document) {
-        return Verdict::Deserialization; // Rule X9
+        return None; // Rule X9
     }
     if !within_limits(text, &document, declared_xml) {
-        return Verdict::Deserialization; // Rule X3
+        return None; // Rule X3
     }
+    let own = renamed.is_none() && !declared_xml;
+    Some(read(&document, own.then_some(text)))
+}
+
+/// Rules X4 to X7 on a well-formed document.
+fn report(document: &Document) -> Verdict {
     let root = document.root_element();
     let name = root.tag_name();
     if !matches!(name.name(), "input" | "resource") || name.namespace() != Some(UCWA) {

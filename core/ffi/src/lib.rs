@@ -1,7 +1,8 @@
 //! C API for [`mediadiag`]: decode and encode UCWA `reportMediaDiagnostics` bodies from C.
 //!
-//! Built as a static library (`libmediadiag_ffi.a`) with the hand-written header
-//! `include/mediadiag.h`; the functions below are the header's, one for one. The crate is
+//! Built as a static library (`libmediadiag_ffi.a`) with the header `include/mediadiag.h`,
+//! which cbindgen generates from this source (`cbindgen.toml`; `tests/header.rs` fails when
+//! the committed header differs, and `MEDIADIAG_BLESS=1` rewrites it). The crate is
 //! `no_std` and allocation-free like the core, so the same library links into Cortex-M
 //! firmware (enable the `panic-handler` feature there) and into hosted programs.
 //!
@@ -47,6 +48,10 @@ use core::ptr;
 
 use mediadiag::{DecodeError, DecodeErrorKind, EncodeError, ErrorCode, ErrorSubcode, Property, Report};
 
+mod phone;
+
+pub use phone::*;
+
 /// Success.
 pub const MEDIADIAG_OK: c_int = 0;
 /// A required pointer was `NULL` (or `NULL` came with a non-zero length).
@@ -64,15 +69,22 @@ pub const MEDIADIAG_ERR_UNKNOWN_NAME: c_int = -5;
 /// A code, subcode or property that is absent.
 pub const MEDIADIAG_ABSENT: i16 = -1;
 
+// The sizes below are literals so that cbindgen can write them into the header; each is
+// checked against the core's value when this crate compiles.
+
 /// Number of error codes; valid codes are `0..MEDIADIAG_CODE_COUNT`.
-pub const MEDIADIAG_CODE_COUNT: usize = ErrorCode::ALL.len();
+pub const MEDIADIAG_CODE_COUNT: usize = 20;
+const _: () = assert!(MEDIADIAG_CODE_COUNT == ErrorCode::COUNT);
 /// Number of error subcodes; valid subcodes are `0..MEDIADIAG_SUBCODE_COUNT`.
-pub const MEDIADIAG_SUBCODE_COUNT: usize = ErrorSubcode::ALL.len();
+pub const MEDIADIAG_SUBCODE_COUNT: usize = 87;
+const _: () = assert!(MEDIADIAG_SUBCODE_COUNT == ErrorSubcode::COUNT);
 
 /// A buffer this long always holds the output of [`mediadiag_encode_json`].
-pub const MEDIADIAG_JSON_MAX_LEN: usize = Report::JSON_MAX_LEN;
+pub const MEDIADIAG_JSON_MAX_LEN: usize = 84;
+const _: () = assert!(MEDIADIAG_JSON_MAX_LEN == Report::JSON_MAX_LEN);
 /// A buffer this long always holds the output of [`mediadiag_encode_xml`].
-pub const MEDIADIAG_XML_MAX_LEN: usize = Report::XML_MAX_LEN;
+pub const MEDIADIAG_XML_MAX_LEN: usize = 236;
+const _: () = assert!(MEDIADIAG_XML_MAX_LEN == Report::XML_MAX_LEN);
 
 /// `errorCode`, as a property number.
 pub const MEDIADIAG_PROPERTY_ERROR_CODE: i16 = 0;
@@ -203,6 +215,7 @@ kinds! {
     UnknownValue = 28,
     DuplicateProperty = 29,
     NotAString = 30,
+    MissingCode = 31,
 }
 
 /// The `MEDIADIAG_KIND_*` number of a kind ([`MEDIADIAG_KIND_OTHER`] for one added later).
@@ -557,8 +570,11 @@ pub extern "C" fn mediadiag_result_description(result: c_int) -> *const c_char {
         MEDIADIAG_ERR_BUFFER_TOO_SMALL => "output buffer too small\0",
         MEDIADIAG_ERR_INVALID_ARGUMENT => "argument out of range\0",
         MEDIADIAG_ERR_UNKNOWN_NAME => "unknown name\0",
-        1.. => "length written\0",
-        _ => "unknown result\0",
+        _ => match phone::description(result) {
+            Some(description) => description,
+            None if result > 0 => "length written\0",
+            None => "unknown result\0",
+        },
     })
 }
 

@@ -36,25 +36,41 @@ fn static_library() -> PathBuf {
         .expect("libmediadiag_ffi.a was not built; run `cargo test -p mediadiag-ffi`")
 }
 
-#[test]
-fn the_c_test_program_passes() {
+/// Compiles `tests/c/{name}.c` against the library with every warning an error, runs it,
+/// and returns its output.
+fn compile_and_run(name: &str) -> std::process::Output {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let program = Path::new(env!("CARGO_TARGET_TMPDIR")).join("test_mediadiag");
+    let program = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let compiler = env::var("CC").unwrap_or_else(|_| "cc".to_owned());
 
     let compiled = Command::new(&compiler)
         .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-I"])
         .arg(manifest.join("include"))
-        .arg(manifest.join("tests/c/test_mediadiag.c"))
+        .arg(manifest.join(format!("tests/c/{name}.c")))
         .arg(static_library())
         .args(NATIVE_LIBS)
         .arg("-o")
         .arg(&program)
         .status()
         .unwrap_or_else(|e| panic!("cannot run the C compiler `{compiler}` (set CC): {e}"));
-    assert!(compiled.success(), "compiling the C test failed: {compiled}");
+    assert!(compiled.success(), "compiling {name}.c failed: {compiled}");
+    Command::new(&program).output().unwrap_or_else(|e| panic!("run {name}: {e}"))
+}
 
-    let output = Command::new(&program).output().expect("run the C test program");
+#[test]
+fn the_readme_s_phone_example_compiles_runs_and_is_the_readme_s() {
+    let output = compile_and_run("example_phone");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "the example failed ({}): {stdout}", output.status);
+    assert_eq!(stdout, "503 ServiceUnavailable: retry in 2 s\n");
+    let example = include_str!("c/example_phone.c");
+    let readme = include_str!("../../../README.md");
+    assert!(readme.contains(&format!("```c\n{example}```")), "README.md's C example is not tests/c/example_phone.c");
+}
+
+#[test]
+fn the_c_test_program_passes() {
+    let output = compile_and_run("test_mediadiag");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     println!("{stdout}");

@@ -8,6 +8,8 @@
 //! 3. decodes malformed bodies and checks each verdict (subcode, kind, offset, property);
 //! 4. decodes the worst inputs found for stack use (deep nesting, many namespaces and
 //!    attributes, long bodies).
+//! 5. the phone's side (`phone.rs`): writes the requests of six reports and prints their
+//!    bytes as `request <hex>` lines, reads the service's answers and checks the advice.
 //!
 //! Every decode and encode runs under [`stack::measure`], which paints the free stack before
 //! the call and finds the high-water mark after it. The firmware prints the peaks as
@@ -17,6 +19,7 @@
 #![no_main]
 
 mod body;
+mod phone;
 mod stack;
 
 use core::hint::black_box;
@@ -202,6 +205,7 @@ fn main() -> ! {
     round_trips(&mut run);
     malformed(&mut run, &mut body);
     worst_cases(&mut run, &mut body);
+    let phone = phone::run(&mut run);
 
     for format in [Format::Json, Format::Xml] {
         let d = run.decode_peak[format as usize];
@@ -216,6 +220,10 @@ fn main() -> ! {
         );
         hprintln!("FOOTPRINT {}_decode_stack={}", format.name(), d.bytes);
         hprintln!("FOOTPRINT {}_encode_stack={}", format.name(), e.bytes);
+    }
+    for (peak, name) in phone.0.iter().zip(["request", "response", "reason_json", "reason_xml"]) {
+        hprintln!("stack: phone {} peak {} bytes ({})", name, peak.bytes, peak.case);
+        hprintln!("FOOTPRINT phone_{}_stack={}", name, peak.bytes);
     }
     if run.window_overflowed {
         hprintln!("FAIL a call used the whole {}-byte measurement window: the peaks are lower bounds", stack::WINDOW);

@@ -19,8 +19,10 @@ use self::chars::{AttributeChars, check_chars};
 use self::reader::{QName, Reader, Value};
 
 use crate::cursor::{Cursor, Span};
-use crate::error::{DecodeError, DecodeErrorKind as Kind, Property};
-use crate::report::{Findings, Report};
+use crate::error::{DecodeError, DecodeErrorKind as Kind};
+use crate::fields::Sink;
+use crate::phone::reason::Found;
+use crate::report::Report;
 use crate::template::Template;
 use crate::text::{Capture, CapturedName, bom_len, same_bytes};
 use crate::{MAX_ATTRIBUTES, MAX_DEPTH, MAX_NAMESPACES, MAX_START_TAG_LEN};
@@ -30,14 +32,16 @@ pub const UCWA_NAMESPACE: &str = "http://schemas.microsoft.com/rtc/2012/03/ucwa"
 const XML_NAMESPACE: &[u8] = b"http://www.w3.org/XML/1998/namespace";
 const XMLNS_NAMESPACE: &[u8] = b"http://www.w3.org/2000/xmlns/";
 
-/// Decodes an XML body into a report.
-pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
+/// Reads an XML body, handing the fields of its root element to a report, or to `reason` for
+/// an error body. Gives the report (empty for an error body), or the first error (a
+/// well-formedness error wins over a validation failure).
+pub(crate) fn decode(input: &[u8], reason: Option<&mut Found>) -> Result<Report, DecodeError> {
     check_chars(input)?;
     let mut cursor = Cursor::new(input);
     cursor.advance(bom_len(input));
     let mut document = Document {
         reader: Reader { cursor },
-        findings: Findings::default(),
+        findings: Sink::new(reason),
         open: Vec::new(),
         bindings: Vec::new(),
         tag: Tag { start: 0, attributes: Vec::new() },
@@ -55,8 +59,8 @@ pub(crate) fn decode(input: &[u8]) -> Result<Report, DecodeError> {
 /// A span inside a start tag, counted from the tag's `<`.
 ///
 /// Sixteen bits each way, which is what keeps the reader within the firmware's 1 KiB stack
-/// budget: a binding takes 10 bytes (32 in scope: 320 bytes) and an attribute name 6 (16 per
-/// tag: 96 bytes). The whole XML decode peaks at 1,000 bytes of stack on the Cortex-M4
+/// budget: a binding takes 10 bytes (32 in scope: 320 bytes) and an attribute name 4 (16 per
+/// tag: 64 bytes). The whole XML decode peaks at 992 bytes of stack on the Cortex-M4
 /// (`core/firmware/run.sh`); spans of two machine words would add about 400 bytes and break
 /// the budget. The price is [`MAX_START_TAG_LEN`].
 #[derive(Clone, Copy, Debug, Default)]
@@ -116,11 +120,12 @@ enum Namespace {
     Declared(usize),
 }
 
-/// An attribute name of the tag being read: where it is, and where its local part starts.
+/// An attribute name of the tag being read, where it is; its local part starts after its
+/// colon, found again when needed (names are short). Measured in firmware against keeping
+/// that start too: 32 bytes of stack less for the 16 attributes.
 #[derive(Clone, Copy, Debug)]
 struct AttributeName {
     name: TagSpan,
-    local_start: u16,
 }
 
 /// The start tag being read: where it begins, and the names of its attributes so far.
@@ -130,25 +135,27 @@ struct Tag {
 }
 
 impl Tag {
-    /// The attribute names, as qualified names in the body.
-    fn attribute_names(&self) -> impl Iterator<Item = QName> + '_ {
-        self.attributes.iter().map(|attribute| QName {
-            full: attribute.name.in_body(self.start),
-            local_start: self.start + usize::from(attribute.local_start),
+    /// The attribute names, as qualified names in `body`.
+    fn attribute_names<'t>(&'t self, body: &'t [u8]) -> impl Iterator<Item = QName> + 't {
+        self.attributes.iter().map(move |attribute| {
+            let full = attribute.name.in_body(self.start);
+            let name = body.get(full.start..full.end).unwrap_or_default();
+            let local_start = name.iter().position(|&b| b == b':').map_or(full.start, |colon| full.start + colon + 1);
+            QName { full, local_start }
         })
     }
 }
 
-/// The `<property>` element whose text is being read (into `Document::text`).
+/// The field element whose text is being read (into `Document::text`).
 struct PropertyValue {
-    property: Property,
+    field: u8,
     at: usize,
     has_child_element: bool,
 }
 
-struct Document<'a> {
+struct Document<'a, 'f> {
     reader: Reader<'a>,
-    findings: Findings,
+    findings: Sink<'f>,
     /// The open elements, innermost last: where each one's start tag begins (its `<`).
     open: Vec<usize, MAX_DEPTH>,
     /// The namespace declarations in scope, innermost last.
@@ -159,7 +166,7 @@ struct Document<'a> {
     text: Capture,
 }
 
-impl Document<'_> {
+impl Document<'_, '_> {
     /// The whole document after the optional XML declaration: the root element and its
     /// content, with comments, processing instructions and white space around it. One loop
     /// for all three places, without recursion; `self.open` tells where the cursor is.
@@ -291,10 +298,7 @@ impl Document<'_> {
                 name_value = Some(value);
             }
             self.declare(attribute_at, attribute, value)?;
-            let stored = AttributeName {
-                name: TagSpan::new(attribute.full, at),
-                local_start: TagSpan::new(attribute.local(), at).start,
-            };
+            let stored = AttributeName { name: TagSpan::new(attribute.full, at) };
             // Never refused: checked above.
             self.tag.attributes.push(stored).ok();
         };
@@ -320,9 +324,9 @@ impl Document<'_> {
     /// names kept while the tag was read, each pair once (16 attributes at most).
     fn check_attributes(&self) -> Result<(), DecodeError> {
         let r = &self.reader;
-        for (i, name) in self.tag.attribute_names().enumerate() {
+        for (i, name) in self.tag.attribute_names(r.cursor.input()).enumerate() {
             let namespace = if self.is_prefixed(&name) { Some(self.resolve(name.prefix(), false)?) } else { None };
-            for other in self.tag.attribute_names().take(i) {
+            for other in self.tag.attribute_names(r.cursor.input()).take(i) {
                 let duplicate = same_bytes(r.slice(other.full), r.slice(name.full))
                     || match namespace {
                         Some(namespace) if self.is_prefixed(&other) => {
@@ -442,6 +446,10 @@ impl Document<'_> {
     /// Whether two namespaces of prefixed attributes are the same. A declared namespace is
     /// never the XML namespace (`declare` binds that one to no prefix but `xml`), so only two
     /// declared ones need their URIs compared.
+    /// Not inlined: its iterators then take no room in the reader's frame while it reads
+    /// attributes, which measured in firmware is 8 bytes of peak stack less (the XML error
+    /// body decode within its 1 KiB).
+    #[inline(never)]
     fn same_namespace(&self, a: Namespace, b: Namespace) -> bool {
         match (a, b) {
             (Namespace::Declared(a), Namespace::Declared(b)) => {
@@ -453,8 +461,9 @@ impl Document<'_> {
         }
     }
 
-    /// Gives the element its role: the root must be UCWA `input` or `resource`; a UCWA
-    /// `property` child of the root naming errorCode or errorSubcode carries a value.
+    /// Gives the element its role: the root must be one of the schema's roots in the UCWA
+    /// namespace; a UCWA child of the root that names a field (by its `name` attribute on a
+    /// `<property>`, or by its own name) carries a value.
     fn classify(
         &mut self,
         at: usize,
@@ -468,20 +477,28 @@ impl Document<'_> {
             Namespace::Declared(index) => self.bindings.get(index).is_some_and(|binding| binding.is_ucwa),
             _ => false,
         };
+        let schema = self.findings.schema();
         match self.open.len() {
-            0 if !same_bytes(local, b"input") && !same_bytes(local, b"resource") => {
+            0 if !schema.roots.iter().any(|root| same_bytes(local, root.as_bytes())) => {
                 Err(DecodeError::new(Kind::WrongRoot, at))
             }
             0 if !is_ucwa => Err(DecodeError::new(Kind::WrongNamespace, at)),
-            1 if is_ucwa && same_bytes(local, b"property") => {
-                let Some(name_value) = name_value else { return Ok(()) };
-                let named =
-                    Property::ALL.into_iter().find(|property| self.value_is_ignore_case(name_value, property.name()));
-                if let Some(property) = named {
-                    self.findings.mark_given(property, at);
+            1 if is_ucwa => {
+                let named = if schema.xml_property {
+                    // `<property name="errorCode">`: the name attribute names the field.
+                    let name_value = name_value.filter(|_| same_bytes(local, b"property"));
+                    name_value.and_then(|value| {
+                        schema.fields.iter().position(|field| self.value_is_ignore_case(value, field))
+                    })
+                } else {
+                    // `<code>`: the element is named after the field.
+                    schema.fields.iter().position(|field| same_bytes(local, field.as_bytes()))
+                };
+                if let Some(field) = named {
+                    self.findings.given(field, at);
                     if !empty {
                         self.text.restart();
-                        self.property = Some(PropertyValue { property, at, has_child_element: false });
+                        self.property = Some(PropertyValue { field: field as u8, at, has_child_element: false });
                     }
                 }
                 Ok(())
@@ -506,6 +523,25 @@ impl Document<'_> {
             && matches!(self.reader.cursor.input().get(end), Some(b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/'))
     }
 
+    /// Where the content of the element whose (well-formed) start tag begins at `tag` starts:
+    /// after the first `>` outside its quoted attribute values. Found again rather than kept:
+    /// measured in firmware, keeping it takes the XML error body decode over 1 KiB of stack.
+    fn content_start(&self, tag: usize) -> usize {
+        let input = self.reader.cursor.input();
+        let mut quote = None;
+        let mut at = tag;
+        while let Some(&b) = input.get(at) {
+            at += 1;
+            match (quote, b) {
+                (None, b'"' | b'\'') => quote = Some(b),
+                (Some(q), _) if q == b => quote = None,
+                (None, b'>') => break,
+                _ => {}
+            }
+        }
+        at
+    }
+
     /// Reads an end tag at the cursor (on `</`) and closes the innermost element.
     fn end_tag(&mut self) -> Result<(), DecodeError> {
         let r = &mut self.reader;
@@ -524,9 +560,10 @@ impl Document<'_> {
             && let Some(value) = self.property.take()
         {
             if value.has_child_element {
-                self.findings.reject(value.property, Kind::NotAString, value.at);
+                self.findings.reject(value.field.into(), Kind::NotAString, value.at);
             } else if !self.text.is_empty() {
-                self.findings.set(value.property, self.text.value(), value.at);
+                let raw = Span { start: self.content_start(value.at), end: at };
+                self.findings.set(value.field.into(), self.text.value(), raw, value.at);
             }
         }
         Ok(())

@@ -36,6 +36,17 @@ static const char SEED_XML[] =
     "  <property name=\"errorSubcode\">MediaNegotiationFailure</property>\n"
     "</input>";
 
+/* Whether `len` bytes at `haystack` contain the string `needle`. */
+static int contains(const uint8_t *haystack, size_t len, const char *needle) {
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= len; i++) {
+        if (memcmp(haystack + i, needle, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int same_name(const char *got, const char *expected) {
     return got != NULL && strcmp(got, expected) == 0;
 }
@@ -154,7 +165,7 @@ static void names(void) {
     CHECK(mediadiag_error_code_name(MEDIADIAG_CODE_COUNT) == NULL);
     CHECK(mediadiag_error_subcode_name(MEDIADIAG_SUBCODE_COUNT) == NULL);
     CHECK(same_name(mediadiag_error_subcode_name(MEDIADIAG_SUBCODE_CannotRedirect), "CannotRedirect"));
-    CHECK(mediadiag_decode_error_kind_name(31) == NULL);
+    CHECK(mediadiag_decode_error_kind_name(MEDIADIAG_KIND_MissingCode + 1) == NULL);
     CHECK(same_name(mediadiag_decode_error_kind_name(MEDIADIAG_KIND_NONE), "None"));
     CHECK(same_name(mediadiag_decode_error_kind_name(MEDIADIAG_KIND_NotAString), "NotAString"));
     CHECK(mediadiag_property_name(2) == NULL);
@@ -199,6 +210,145 @@ static void round_trips(void) {
     CHECK(equal == count);
 }
 
+#define REQUEST(href_, host_, token_, ua_, ua_len_)                                             \
+    {(const uint8_t *)(href_), strlen(href_), (const uint8_t *)(host_), strlen(host_),               \
+     (const uint8_t *)(token_), strlen(token_), (const uint8_t *)(ua_), (ua_len_), MEDIADIAG_ENCODING_JSON, \
+     {MEDIADIAG_CODE_Gone, MEDIADIAG_ABSENT}}
+
+static void requests(void) {
+    static const char expected[] =
+        "POST /ucwa/report HTTP/1.1\r\nHost: h:8080\r\nAuthorization: Bearer t0k==\r\n"
+        "Content-Type: application/json\r\nContent-Length: 20\r\nUser-Agent: Phone 1\r\n\r\n"
+        "{\"errorCode\":\"Gone\"}";
+    mediadiag_request request = REQUEST("/ucwa/report", "h:8080", "t0k==", "Phone 1", 7);
+    uint8_t out[512];
+    int len = mediadiag_write_request(&request, out, sizeof out);
+    CHECK(len == (int)sizeof expected - 1 && memcmp(out, expected, sizeof expected - 1) == 0);
+
+    /* No User-Agent: NULL with a length of 0. XML. */
+    request.user_agent = NULL;
+    request.user_agent_len = 0;
+    request.encoding = MEDIADIAG_ENCODING_XML;
+    len = mediadiag_write_request(&request, out, sizeof out);
+    CHECK(len > 0 && !contains(out, (size_t)len, "User-Agent"));
+    CHECK(len > 0 && contains(out, (size_t)len, "Content-Type: application/xml\r\n"));
+
+    /* Every field with a line break is refused by name; nothing is written as a request. */
+    mediadiag_request bad_href = REQUEST("/a\r\nX: 1", "h", "t", NULL, 0);
+    mediadiag_request bad_host = REQUEST("/a", "h\n", "t", NULL, 0);
+    mediadiag_request bad_token = REQUEST("/a", "h", "t\r\n\r\nGET /", NULL, 0);
+    mediadiag_request bad_agent = REQUEST("/a", "h", "t", "ua\r\nX: 1", 9);
+    mediadiag_request empty_agent = REQUEST("/a", "h", "t", "", 0);
+    CHECK(mediadiag_write_request(&bad_href, out, sizeof out) == MEDIADIAG_ERR_INVALID_HREF);
+    CHECK(mediadiag_write_request(&bad_host, out, sizeof out) == MEDIADIAG_ERR_INVALID_HOST);
+    CHECK(mediadiag_write_request(&bad_token, out, sizeof out) == MEDIADIAG_ERR_INVALID_TOKEN);
+    CHECK(mediadiag_write_request(&bad_agent, out, sizeof out) == MEDIADIAG_ERR_INVALID_USER_AGENT);
+    CHECK(mediadiag_write_request(&empty_agent, out, sizeof out) == MEDIADIAG_ERR_INVALID_USER_AGENT);
+
+    /* Short buffers, NULL pointers, out-of-range arguments. */
+    mediadiag_request good = REQUEST("/a", "h", "t", NULL, 0);
+    int full = mediadiag_write_request(&good, out, sizeof out);
+    CHECK(full > 0);
+    int shorts = 0;
+    for (int capacity = 0; capacity < full; capacity++) {
+        shorts += mediadiag_write_request(&good, out, (size_t)capacity) == MEDIADIAG_ERR_BUFFER_TOO_SMALL;
+    }
+    CHECK(shorts == full);
+    CHECK(mediadiag_write_request(&good, NULL, 0) == MEDIADIAG_ERR_BUFFER_TOO_SMALL);
+    CHECK(mediadiag_write_request(&good, NULL, sizeof out) == MEDIADIAG_ERR_NULL_POINTER);
+    CHECK(mediadiag_write_request(NULL, out, sizeof out) == MEDIADIAG_ERR_NULL_POINTER);
+    mediadiag_request null_host = good;
+    null_host.host = NULL;
+    CHECK(mediadiag_write_request(&null_host, out, sizeof out) == MEDIADIAG_ERR_NULL_POINTER);
+    mediadiag_request bad_encoding = good;
+    bad_encoding.encoding = 7;
+    CHECK(mediadiag_write_request(&bad_encoding, out, sizeof out) == MEDIADIAG_ERR_INVALID_ARGUMENT);
+    mediadiag_request bad_report = good;
+    bad_report.report.error_code = MEDIADIAG_CODE_COUNT;
+    CHECK(mediadiag_write_request(&bad_report, out, sizeof out) == MEDIADIAG_ERR_INVALID_ARGUMENT);
+}
+
+static void answers(void) {
+    static const char answer[] =
+        "HTTP/1.1 409 Conflict\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: 64\r\n\r\n"
+        "{\"code\":\"Conflict\",\"subcode\":\"AlreadyExists\",\"message\":\"Seen\\n\"}";
+    mediadiag_response response = {0, 0, 0, 0, 0};
+    CHECK(mediadiag_read_response(BYTES(answer), &response) == MEDIADIAG_OK);
+    CHECK(response.status == 409 && response.encoding == MEDIADIAG_ENCODING_JSON);
+    CHECK(response.retry_after == MEDIADIAG_ABSENT && response.content_length == 64);
+    CHECK(response.head_len == sizeof answer - 1 - 64);
+
+    mediadiag_reason reason;
+    mediadiag_decode_error error;
+    const uint8_t *body = (const uint8_t *)answer + response.head_len;
+    CHECK(mediadiag_decode_reason(response.encoding, body, 64, &reason, &error) == MEDIADIAG_OK);
+    CHECK(reason.code == MEDIADIAG_CODE_Conflict && reason.subcode == MEDIADIAG_SUBCODE_AlreadyExists);
+    CHECK(reason.has_message && reason.message_len == 6 && memcmp(body + reason.message_offset, "Seen\\n", 6) == 0);
+    CHECK(error.kind == MEDIADIAG_KIND_NONE);
+    CHECK(mediadiag_advise(&response, &reason) == MEDIADIAG_ADVICE_DONE);
+    CHECK(same_name(mediadiag_advice_name(MEDIADIAG_ADVICE_DONE), "Done"));
+    CHECK(mediadiag_advice_name(5) == NULL);
+
+    /* A head cut anywhere asks for more; the response is left alone. */
+    int partial = 0;
+    for (size_t cut = 0; cut < response.head_len; cut++) {
+        partial += mediadiag_read_response((const uint8_t *)answer, cut, &response) == MEDIADIAG_PARTIAL;
+    }
+    CHECK(partial == (int)response.head_len && response.status == 409);
+    CHECK(mediadiag_read_response(BYTES("HTTP/1.1 20 OK\r\n\r\n"), &response) == MEDIADIAG_ERR_MALFORMED_RESPONSE);
+    CHECK(mediadiag_read_response(BYTES("HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n"), &response) ==
+          MEDIADIAG_ERR_CONTENT_LENGTH);
+    CHECK(mediadiag_read_response(NULL, 3, &response) == MEDIADIAG_ERR_NULL_POINTER);
+    CHECK(mediadiag_read_response(BYTES(answer), NULL) == MEDIADIAG_ERR_NULL_POINTER);
+
+    /* 503 with Retry-After, in XML; an unknown subcode is kept as unknown. */
+    static const char busy[] =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/xml\r\nRetry-After: 5\r\n\r\n"
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><reason xmlns=\"http://schemas.microsoft.com/rtc/2012/03/ucwa\">"
+        "<code>ServiceUnavailable</code><subcode>BrandNew</subcode></reason>";
+    CHECK(mediadiag_read_response(BYTES(busy), &response) == MEDIADIAG_OK);
+    CHECK(response.status == 503 && response.retry_after == 5 && response.encoding == MEDIADIAG_ENCODING_XML);
+    body = (const uint8_t *)busy + response.head_len;
+    size_t body_len = sizeof busy - 1 - response.head_len;
+    CHECK(mediadiag_decode_reason(MEDIADIAG_ENCODING_XML, body, body_len, &reason, NULL) == MEDIADIAG_OK);
+    CHECK(reason.code == MEDIADIAG_CODE_ServiceUnavailable && reason.subcode == MEDIADIAG_UNKNOWN);
+    CHECK(!reason.has_message);
+    CHECK(mediadiag_advise(&response, &reason) == MEDIADIAG_ADVICE_RETRY_AFTER);
+    CHECK(mediadiag_advise(&response, NULL) == MEDIADIAG_ADVICE_RETRY_AFTER);
+
+    /* Refused bodies say why; NULL pointers and short arguments are errors. */
+    CHECK(mediadiag_decode_reason(MEDIADIAG_ENCODING_JSON, BYTES("{\"subcode\":\"None\"}"), &reason, &error) ==
+          MEDIADIAG_ERR_DECODE);
+    CHECK(error.kind == MEDIADIAG_KIND_MissingCode && reason.code == MEDIADIAG_ABSENT);
+    CHECK(mediadiag_decode_reason(MEDIADIAG_ENCODING_JSON, BYTES("{\"code\":\"Gone\""), &reason, &error) ==
+          MEDIADIAG_ERR_DECODE);
+    CHECK(error.kind == MEDIADIAG_KIND_UnexpectedEnd && error.offset == 14);
+    CHECK(mediadiag_decode_reason(MEDIADIAG_ENCODING_JSON, NULL, 4, &reason, NULL) == MEDIADIAG_ERR_NULL_POINTER);
+    CHECK(mediadiag_decode_reason(MEDIADIAG_ENCODING_JSON, BYTES("{}"), NULL, NULL) == MEDIADIAG_ERR_NULL_POINTER);
+    CHECK(mediadiag_decode_reason(9, BYTES("{}"), &reason, NULL) == MEDIADIAG_ERR_INVALID_ARGUMENT);
+    CHECK(mediadiag_advise(NULL, &reason) == MEDIADIAG_ERR_NULL_POINTER);
+
+    /* The table's other rows. */
+    mediadiag_response head = {401, MEDIADIAG_ABSENT, MEDIADIAG_ABSENT, 0, MEDIADIAG_ABSENT};
+    CHECK(mediadiag_advise(&head, NULL) == MEDIADIAG_ADVICE_RENEW_TOKEN);
+    head.status = 204;
+    CHECK(mediadiag_advise(&head, NULL) == MEDIADIAG_ADVICE_DONE);
+    head.status = 415;
+    CHECK(mediadiag_advise(&head, NULL) == MEDIADIAG_ADVICE_DO_NOT_RETRY);
+    head.status = 502;
+    CHECK(mediadiag_advise(&head, NULL) == MEDIADIAG_ADVICE_BACKOFF);
+    head.status = 429;
+    head.retry_after = MEDIADIAG_RETRY_AFTER_NOT_SECONDS;
+    CHECK(mediadiag_advise(&head, NULL) == MEDIADIAG_ADVICE_BACKOFF);
+
+    /* Backoff: between half and all of the capped ceiling. */
+    CHECK(mediadiag_backoff_ms(0, 100, 1000, 0) == 50);
+    CHECK(mediadiag_backoff_ms(0, 100, 1000, 50) == 100);
+    CHECK(mediadiag_backoff_ms(3, 100, 1000, 0) == 400);
+    CHECK(mediadiag_backoff_ms(30, 100, 1000, 0xFFFFFFFFu) <= 1000);
+    CHECK(mediadiag_backoff_ms(30, 100, 1000, 0) == 500);
+}
+
 int main(void) {
     seeds();
     refused();
@@ -206,6 +356,8 @@ int main(void) {
     short_buffers();
     names();
     round_trips();
+    requests();
+    answers();
     printf("mediadiag %s C API: %d passed, %d failed\n", mediadiag_version(), passed, failed);
     return failed == 0 ? 0 : 1;
 }

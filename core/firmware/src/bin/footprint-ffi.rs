@@ -21,7 +21,7 @@ fn main() -> ! {
     let len = black_box(0);
     let mut report = MediadiagReport::ABSENT;
     let mut error = MediadiagDecodeError::NONE;
-    let mut out = [0u8; MEDIADIAG_XML_MAX_LEN];
+    let mut out = [0u8; 512];
     let number = black_box(0 as c_int);
     // SAFETY: every pointer is valid for its length, as the C API requires.
     let results = unsafe {
@@ -34,7 +34,36 @@ fn main() -> ! {
             mediadiag_error_subcode_from_name(black_box(body.as_ptr()).cast(), len),
         ]
     };
+    // The phone's side.
+    let text = black_box(b"/r");
+    let request = MediadiagRequest {
+        href: text.as_ptr(),
+        href_len: 2,
+        host: text.as_ptr().wrapping_add(1),
+        host_len: 1,
+        token: text.as_ptr().wrapping_add(1),
+        token_len: 1,
+        user_agent: core::ptr::null(),
+        user_agent_len: 0,
+        encoding: black_box(MEDIADIAG_ENCODING_JSON),
+        report,
+    };
+    let answer = black_box(b"HTTP/1.1 204 No Content\r\n\r\n");
+    let mut response = MediadiagResponse { status: 0, encoding: 0, retry_after: 0, head_len: 0, content_length: 0 };
+    let mut reason = MediadiagReason::NONE;
+    // SAFETY: every pointer is valid for its length, as the C API requires.
+    let phone = unsafe {
+        [
+            mediadiag_write_request(&request, out.as_mut_ptr(), out.len()),
+            mediadiag_read_response(answer.as_ptr(), answer.len(), &mut response),
+            mediadiag_decode_reason(number, black_box(body.as_ptr()), len, &mut reason, &mut error),
+            mediadiag_decode_reason(number + 1, black_box(body.as_ptr()), len, &mut reason, &mut error),
+            mediadiag_advise(&response, &reason),
+        ]
+    };
+    let delay = mediadiag_backoff_ms(black_box(1), 100, 1000, black_box(7));
     let names = [
+        mediadiag_advice_name(number),
         mediadiag_error_code_name(number),
         mediadiag_error_subcode_name(number),
         mediadiag_decode_error_kind_name(number),
@@ -52,6 +81,9 @@ fn main() -> ! {
             MEDIADIAG_ERR_UNKNOWN_NAME,
             MEDIADIAG_ERR_UNKNOWN_NAME,
         ]
+        && black_box(phone)[1..] == [MEDIADIAG_OK, MEDIADIAG_ERR_DECODE, MEDIADIAG_ERR_DECODE, MEDIADIAG_ADVICE_DONE]
+        && phone[0] > 0
+        && (100..=200).contains(&black_box(delay))
         && black_box(names).iter().all(|name| !name.is_null())
         && error.kind == kind_number(mediadiag::DecodeErrorKind::Empty);
     debug::exit(if ok { debug::EXIT_SUCCESS } else { debug::EXIT_FAILURE });

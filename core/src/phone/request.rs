@@ -1,0 +1,253 @@
+//! The request a phone sends: `POST {href} HTTP/1.1`, its headers and the encoded report,
+//! written into a caller's buffer. Every field is checked byte by byte against the grammar
+//! of its place, so no input can add a header, a line or a second request.
+
+use core::fmt;
+
+use crate::media::{Encoding, MediaType};
+use crate::report::Report;
+use crate::text::{Writer, has_byte};
+
+/// A `reportMediaDiagnostics` request to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Request<'a> {
+    /// The resource's path (and query) as the server handed it out: an absolute path of
+    /// RFC 3986 path and query characters, starting with `/`.
+    pub href: &'a [u8],
+    /// The `Host` header: an RFC 3986 reg-name, IPv4 address or `[IPv6]` literal, with an
+    /// optional `:port`.
+    pub host: &'a [u8],
+    /// The bearer token, an RFC 6750 `b64token` (`=` allowed anywhere, as in UCWA's `cwt=...`).
+    pub token: &'a [u8],
+    /// The body's encoding: `application/json` or `application/xml`.
+    pub encoding: Encoding,
+    /// The `User-Agent` header, if any: visible ASCII, spaces and tabs, not starting or ending
+    /// with white space, not empty.
+    pub user_agent: Option<&'a [u8]>,
+    /// The report to send.
+    pub report: Report,
+}
+
+/// A field of a [`Request`] that the checks refer to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// [`Request::href`].
+    Href,
+    /// [`Request::host`].
+    Host,
+    /// [`Request::token`].
+    Token,
+    /// [`Request::user_agent`].
+    UserAgent,
+}
+
+/// Why a request was not written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RequestError {
+    /// The field has a byte its place does not allow (or is empty, or lacks the leading `/`).
+    Invalid(Field),
+    /// The buffer is too small; nothing short of the whole request is ever returned.
+    BufferTooSmall,
+}
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RequestError::Invalid(field) => write!(f, "the request's {field:?} is not valid in its place"),
+            RequestError::BufferTooSmall => f.write_str("output buffer too small"),
+        }
+    }
+}
+
+impl core::error::Error for RequestError {}
+
+impl Request<'_> {
+    /// The most body bytes a request carries (the longer of the two encodings).
+    pub const MAX_BODY_LEN: usize =
+        if Report::XML_MAX_LEN > Report::JSON_MAX_LEN { Report::XML_MAX_LEN } else { Report::JSON_MAX_LEN };
+
+    /// Checks every field, then writes the whole request into `out` and returns its length.
+    ///
+    /// ```
+    /// use mediadiag::phone::{Field, Request, RequestError};
+    /// use mediadiag::{Encoding, Report};
+    ///
+    /// let request = Request {
+    ///     href: b"/ucwa/reportMediaDiagnostics",
+    ///     host: b"[2001:db8::1]:4443",
+    ///     token: b"abc.def-ghi==",
+    ///     encoding: Encoding::Xml,
+    ///     user_agent: None,
+    ///     report: Report::EMPTY,
+    /// };
+    /// let mut out = [0u8; 512];
+    /// assert!(request.write(&mut out).is_ok());
+    /// let injected = Request { token: b"abc\r\nX-Admin: 1", ..request };
+    /// assert_eq!(injected.write(&mut out), Err(RequestError::Invalid(Field::Token)));
+    /// assert_eq!(request.write(&mut out[..40]), Err(RequestError::BufferTooSmall));
+    /// ```
+    pub fn write(&self, out: &mut [u8]) -> Result<usize, RequestError> {
+        self.check()?;
+        let mut body = [0u8; Request::MAX_BODY_LEN];
+        let body_len = self.report.encode(self.encoding, &mut body).map_err(|_| RequestError::BufferTooSmall)?;
+        let body = body.get(..body_len).unwrap_or_default();
+        let mut w = Writer::new(out);
+        let mut put = |bytes: &[u8]| w.put(bytes).map_err(|_| RequestError::BufferTooSmall);
+        put(b"POST ")?;
+        put(self.href)?;
+        put(b" HTTP/1.1\r\nHost: ")?;
+        put(self.host)?;
+        put(b"\r\nAuthorization: Bearer ")?;
+        put(self.token)?;
+        put(b"\r\nContent-Type: ")?;
+        put(MediaType::of(self.encoding).as_str().as_bytes())?;
+        put(b"\r\nContent-Length: ")?;
+        let mut digits = [0u8; 20];
+        put(decimal(body_len, &mut digits))?;
+        if let Some(user_agent) = self.user_agent {
+            put(b"\r\nUser-Agent: ")?;
+            put(user_agent)?;
+        }
+        put(b"\r\n\r\n")?;
+        put(body)?;
+        Ok(w.len())
+    }
+
+    /// Refuses the first field (in the order of the request) that its grammar does not allow.
+    fn check(&self) -> Result<(), RequestError> {
+        let checks = [
+            (Field::Href, is_href(self.href)),
+            (Field::Host, is_host(self.host)),
+            (Field::Token, is_b64token(self.token)),
+            (Field::UserAgent, self.user_agent.is_none_or(is_user_agent)),
+        ];
+        match checks.into_iter().find(|&(_, valid)| !valid) {
+            Some((field, _)) => Err(RequestError::Invalid(field)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `value` in decimal, in the tail of `digits`.
+fn decimal(mut value: usize, digits: &mut [u8; 20]) -> &[u8] {
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        if let Some(digit) = digits.get_mut(start) {
+            *digit = b'0' + (value % 10) as u8;
+        }
+        value /= 10;
+        if value == 0 || start == 0 {
+            break;
+        }
+    }
+    digits.get(start..).unwrap_or_default()
+}
+
+/// RFC 3986 `unreserved`.
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+/// RFC 3986 `sub-delims`.
+fn is_sub_delim(b: u8) -> bool {
+    matches!(b, b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=')
+}
+
+/// Whether every byte is allowed by `allowed` or starts a `%XX` escape.
+fn all_or_escaped(bytes: &[u8], allowed: impl Fn(u8) -> bool) -> bool {
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_hexdigit);
+            if !(hex(i + 1) && hex(i + 2)) {
+                return false;
+            }
+            i += 3;
+        } else if allowed(b) {
+            i += 1;
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// An RFC 3986 `path-absolute` with an optional `?query` (origin-form, RFC 9112).
+fn is_href(href: &[u8]) -> bool {
+    let pchar_or_slash_or_query = |b: u8| is_unreserved(b) || is_sub_delim(b) || matches!(b, b':' | b'@' | b'/' | b'?');
+    href.first() == Some(&b'/') && all_or_escaped(href, pchar_or_slash_or_query)
+}
+
+/// RFC 3986 `host [":" port]`: a reg-name (an IPv4 address is one), or an IP literal in
+/// brackets (`IPv6address` or `IPvFuture` characters), not empty; the port 1 to 5 digits.
+fn is_host(host: &[u8]) -> bool {
+    let (name, port) = match host.iter().rposition(|&b| b == b':') {
+        // A colon inside brackets belongs to the IPv6 literal.
+        Some(colon) if !has_byte(host.get(colon..).unwrap_or_default(), b']') => {
+            (host.get(..colon).unwrap_or_default(), Some(host.get(colon + 1..).unwrap_or_default()))
+        }
+        _ => (host, None),
+    };
+    let port_ok = port.is_none_or(|port| (1..=5).contains(&port.len()) && port.iter().all(u8::is_ascii_digit));
+    let name_ok = match name {
+        [b'[', literal @ .., b']'] => {
+            !literal.is_empty() && literal.iter().all(|&b| is_unreserved(b) || is_sub_delim(b) || b == b':')
+        }
+        _ => !name.is_empty() && all_or_escaped(name, |b| is_unreserved(b) || is_sub_delim(b)),
+    };
+    name_ok && port_ok
+}
+
+/// An RFC 6750 `b64token` (`ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/"`, then `=`
+/// padding), with the leniency the server side has (docs/behaviour.md section 6): `=` may
+/// stand anywhere, since on-premises UCWA tokens read `cwt=...`. Not only `=`, not empty.
+fn is_b64token(token: &[u8]) -> bool {
+    token.iter().any(|&b| b != b'=') && token.iter().all(|&b| is_unreserved(b) || matches!(b, b'+' | b'/' | b'='))
+}
+
+/// RFC 9110 `field-value` restricted to visible ASCII, SP and HTAB (no `obs-text`), without
+/// white space at either end, not empty.
+fn is_user_agent(value: &[u8]) -> bool {
+    let visible = |b: &u8| (0x21..=0x7E).contains(b);
+    value.first().is_some_and(visible)
+        && value.last().is_some_and(visible)
+        && value.iter().all(|&b| visible(&b) || b == b' ' || b == b'\t')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_grammar_takes_what_its_rfc_allows() {
+        assert!(is_href(b"/ucwa/v1/applications/1/reportMediaDiagnostics?x=%2F&y=@:"));
+        for bad in [&b""[..], b"ucwa", b"/a b", b"/a#f", b"/%2", b"/%zz", b"/\xc3\xa9", b"/a\r\n"] {
+            assert!(!is_href(bad), "{bad:?}");
+        }
+        for good in [&b"lync.example.com"[..], b"10.0.0.1:443", b"[::1]", b"[2001:db8::1]:8080", b"h%41st", b"a:1"] {
+            assert!(is_host(good), "{good:?}");
+        }
+        for bad in [&b""[..], b":80", b"host:", b"host:123456", b"ho st", b"[]", b"[::1", b"a/b", b"a@b", b"h:8a"] {
+            assert!(!is_host(bad), "{bad:?}");
+        }
+        for good in [&b"aZ09-._~+/=="[..], b"cwt=AAEBHAEFAAAAAAAFFQAAAA==", b"a=b"] {
+            assert!(is_b64token(good), "{good:?}");
+        }
+        for bad in [&b""[..], b"==", b"a b", b"a,b", b"a\r\nX: y"] {
+            assert!(!is_b64token(bad), "{bad:?}");
+        }
+        assert!(is_user_agent(b"Phone/1.0 (model\tX)"));
+        for bad in [&b""[..], b" a", b"a ", b"a\tb\t", b"a\x7f", b"caf\xc3\xa9", b"a\0"] {
+            assert!(!is_user_agent(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn decimal_writes_every_magnitude() {
+        let mut digits = [0u8; 20];
+        assert_eq!(decimal(0, &mut digits), b"0");
+        assert_eq!(decimal(236, &mut digits), b"236");
+        assert_eq!(decimal(usize::MAX, &mut digits), std::format!("{}", usize::MAX).as_bytes());
+    }
+}
