@@ -21,7 +21,8 @@ pub fn median_ns(group: &str, function: &str) -> Option<f64> {
     estimates["median"]["point_estimate"].as_f64()
 }
 
-/// Prints `peer / ours` for every peer of a group: above 1 means ours is faster.
+/// Prints how `ours` compares with every peer of a group: how many times faster, or, when
+/// slower, how many times the peer's time it takes.
 pub fn print_ratios(group: &str, ours: &str, peers: &[&str]) {
     let Some(base) = median_ns(group, ours) else {
         println!("{group}: no estimate for {ours} (filtered out?)");
@@ -29,9 +30,13 @@ pub fn print_ratios(group: &str, ours: &str, peers: &[&str]) {
     };
     for peer in peers {
         match median_ns(group, peer) {
-            Some(time) => println!(
-                "{group}: {ours} is {:.1}x faster than {peer} (median {base:.0} ns vs {time:.0} ns)",
+            Some(time) if time >= base => println!(
+                "{group}: {ours} is {:.2}x faster than {peer} (median {base:.0} ns vs {time:.0} ns)",
                 time / base
+            ),
+            Some(time) => println!(
+                "{group}: {ours} takes {:.2}x the time of {peer} (median {base:.0} ns vs {time:.0} ns)",
+                base / time
             ),
             None => println!("{group}: no estimate for {peer}"),
         }
