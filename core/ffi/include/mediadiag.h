@@ -271,7 +271,7 @@ enum mediadiag_decode_error_kind {
 #define MEDIADIAG_ERR_INVALID_HOST -7
 
 /**
- * The request's `token` is not an RFC 6750 `b64token`.
+ * The request's `token` is not an RFC 6750 `b64token` (`=` may stand anywhere in it).
  */
 #define MEDIADIAG_ERR_INVALID_TOKEN -8
 

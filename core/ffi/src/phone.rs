@@ -20,7 +20,7 @@ pub const MEDIADIAG_PARTIAL: c_int = 1;
 pub const MEDIADIAG_ERR_INVALID_HREF: c_int = -6;
 /// The request's `host` is not an RFC 3986 host with an optional port.
 pub const MEDIADIAG_ERR_INVALID_HOST: c_int = -7;
-/// The request's `token` is not an RFC 6750 `b64token`.
+/// The request's `token` is not an RFC 6750 `b64token` (`=` may stand anywhere in it).
 pub const MEDIADIAG_ERR_INVALID_TOKEN: c_int = -8;
 /// The request's `user_agent` is empty, has white space at an end, or a byte that is not
 /// visible ASCII, space or tab.
