@@ -1,5 +1,9 @@
 //! Where granted scopes come from (docs/behaviour.md section 6): an upstream authentication layer,
 //! static bearer tokens, or (feature `jwt`) verified JWTs.
+//!
+//! A closure is a source through [`scope_fn`] (as tower's `service_fn` makes a service), not
+//! by a blanket impl: such an impl would overlap with the ones for `Box<T>` and `&'static T`,
+//! since a box or a reference of a closure is a closure too.
 
 use http::{Extensions, HeaderMap, header::AUTHORIZATION};
 use std::sync::Arc;
