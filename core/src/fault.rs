@@ -125,7 +125,7 @@ impl Fault {
         (text.escape)(&mut out, self.message)?;
         if let Some(offset) = self.offset {
             out.put_str(OFFSET_START)?;
-            decimal(&mut out, offset)?;
+            out.put_decimal(offset)?;
             out.put_str(OFFSET_END)?;
         }
         out.put_str(text.message_end)?;
@@ -280,22 +280,6 @@ fn xml_escaped(out: &mut Writer<'_>, text: &str) -> Result<(), EncodeError> {
         }
     }
     Ok(())
-}
-
-fn decimal(out: &mut Writer<'_>, mut value: usize) -> Result<(), EncodeError> {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        if let Some(digit) = digits.get_mut(start) {
-            *digit = b'0' + (value % 10) as u8;
-        }
-        value /= 10;
-        if value == 0 || start == 0 {
-            break;
-        }
-    }
-    out.put(digits.get(start..).unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -68,7 +68,7 @@ pub use fault::{Fault, MessageTooLong};
 pub use media::{Encoding, MediaType, MediaTypeError};
 pub use report::Report;
 pub use route::{Target, match_path};
-pub use scope::{REQUIRED_SCOPES, Scope, Scopes};
+pub use scope::{REQUIRED_SCOPES, Scope, Scopes, is_bearer_token};
 pub use xml::UCWA_NAMESPACE;
 
 /// Deepest nesting accepted: objects and arrays in JSON, elements in XML, the root counting

@@ -77,7 +77,11 @@ pub fn match_path<'a>(path: &'a str, prefixes: &[&str]) -> Option<Target<'a>> {
 fn identifier(rest: &str) -> Option<(usize, &str)> {
     let end = rest.find('/').unwrap_or(rest.len());
     let (id, rest) = rest.split_at_checked(end)?;
-    let valid = (1..=MAX_ID_LEN).contains(&id.len())
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
+    let valid = (1..=MAX_ID_LEN).contains(&id.len()) && id.bytes().all(is_unreserved);
     valid.then_some((id.len(), rest))
+}
+
+/// RFC 3986 `unreserved`: `ALPHA / DIGIT / "-" / "." / "_" / "~"`.
+pub(crate) fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
 }

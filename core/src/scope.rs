@@ -3,6 +3,24 @@
 
 use core::fmt;
 
+use crate::route::is_unreserved;
+
+/// Whether `token` is a bearer token as this crate reads and writes them: an RFC 6750
+/// `b64token` (`ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/"`, then `=` padding), with
+/// one leniency: `=` may stand anywhere, since on-premises UCWA tokens read `cwt=...`. Not
+/// empty, not `=` alone. No byte it allows can end a header line.
+///
+/// ```
+/// use mediadiag::is_bearer_token;
+///
+/// assert!(is_bearer_token(b"cwt=AAEBHAEFAAAAAAAFFQAAAA=="));
+/// assert!(!is_bearer_token(b"abc\r\nX-Admin: 1"));
+/// assert!(!is_bearer_token(b"=="));
+/// ```
+pub fn is_bearer_token(token: &[u8]) -> bool {
+    token.iter().any(|&b| b != b'=') && token.iter().all(|&b| is_unreserved(b) || matches!(b, b'+' | b'/' | b'='))
+}
+
 /// A scope that grants access to reportMediaDiagnostics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Scope {

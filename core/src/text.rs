@@ -299,6 +299,23 @@ impl<'a> Writer<'a> {
         self.put(text.as_bytes())
     }
 
+    /// Appends `value` in decimal.
+    pub(crate) fn put_decimal(&mut self, mut value: usize) -> Result<(), EncodeError> {
+        let mut digits = [0u8; 20];
+        let mut start = digits.len();
+        loop {
+            start -= 1;
+            if let Some(digit) = digits.get_mut(start) {
+                *digit = b'0' + (value % 10) as u8;
+            }
+            value /= 10;
+            if value == 0 || start == 0 {
+                break;
+            }
+        }
+        self.put(digits.get(start..).unwrap_or_default())
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.len
     }
@@ -307,6 +324,19 @@ impl<'a> Writer<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_of_every_magnitude_are_written() {
+        for value in [0, 7, 236, usize::MAX] {
+            let mut buf = [0u8; 20];
+            let mut writer = Writer::new(&mut buf);
+            writer.put_decimal(value).unwrap();
+            let len = writer.len();
+            assert_eq!(&buf[..len], std::format!("{value}").as_bytes());
+        }
+        let mut short = [0u8; 2];
+        assert_eq!(Writer::new(&mut short).put_decimal(236), Err(EncodeError::BufferTooSmall));
+    }
 
     #[test]
     fn word_tests_agree_with_byte_tests() {

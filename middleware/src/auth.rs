@@ -198,9 +198,9 @@ impl ScopeSource for StaticTokens {
 
 /// The token of an `Authorization: Bearer <token>` header (RFC 6750 section 2.1).
 ///
-/// No header is `Missing`; another scheme, several headers, or a token with characters
-/// outside RFC 6750's `b64token` set is `Invalid`. One leniency: `=` is accepted anywhere,
-/// not only as trailing padding, because UCWA's own tokens read `cwt=...`.
+/// No header is `Missing`; another scheme, several headers, or a token that
+/// [`mediadiag::is_bearer_token`] refuses (RFC 6750's `b64token`, `=` accepted anywhere since
+/// UCWA's own tokens read `cwt=...`) is `Invalid`.
 pub(crate) fn bearer_token(headers: &HeaderMap) -> Result<&[u8], Authorization> {
     let mut values = headers.get_all(AUTHORIZATION).iter();
     let (Some(value), None) = (values.next(), values.next()) else {
@@ -215,8 +215,7 @@ pub(crate) fn bearer_token(headers: &HeaderMap) -> Result<&[u8], Authorization> 
         return Err(Authorization::Invalid);
     }
     let token = rest.trim_ascii_start();
-    let is_token_char = |b: &u8| b.is_ascii_alphanumeric() || b"-._~+/=".contains(b);
-    if token.iter().all(|&b| b == b'=') || !token.iter().all(is_token_char) {
+    if !mediadiag::is_bearer_token(token) {
         return Err(Authorization::Invalid);
     }
     Ok(token)

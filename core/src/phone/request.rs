@@ -4,8 +4,11 @@
 
 use core::fmt;
 
+use crate::error::EncodeError;
 use crate::media::{Encoding, MediaType};
 use crate::report::Report;
+use crate::route::is_unreserved;
+use crate::scope::is_bearer_token;
 use crate::text::{Writer, has_byte};
 
 /// A `reportMediaDiagnostics` request to write.
@@ -88,28 +91,30 @@ impl Request<'_> {
     /// ```
     pub fn write(&self, out: &mut [u8]) -> Result<usize, RequestError> {
         self.check()?;
+        self.write_checked(out).map_err(|_| RequestError::BufferTooSmall)
+    }
+
+    /// Writes the request whose fields [`Request::check`] allowed.
+    fn write_checked(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
         let mut body = [0u8; Request::MAX_BODY_LEN];
-        let body_len = self.report.encode(self.encoding, &mut body).map_err(|_| RequestError::BufferTooSmall)?;
-        let body = body.get(..body_len).unwrap_or_default();
+        let body_len = self.report.encode(self.encoding, &mut body)?;
         let mut w = Writer::new(out);
-        let mut put = |bytes: &[u8]| w.put(bytes).map_err(|_| RequestError::BufferTooSmall);
-        put(b"POST ")?;
-        put(self.href)?;
-        put(b" HTTP/1.1\r\nHost: ")?;
-        put(self.host)?;
-        put(b"\r\nAuthorization: Bearer ")?;
-        put(self.token)?;
-        put(b"\r\nContent-Type: ")?;
-        put(MediaType::of(self.encoding).as_str().as_bytes())?;
-        put(b"\r\nContent-Length: ")?;
-        let mut digits = [0u8; 20];
-        put(decimal(body_len, &mut digits))?;
+        w.put(b"POST ")?;
+        w.put(self.href)?;
+        w.put(b" HTTP/1.1\r\nHost: ")?;
+        w.put(self.host)?;
+        w.put(b"\r\nAuthorization: Bearer ")?;
+        w.put(self.token)?;
+        w.put(b"\r\nContent-Type: ")?;
+        w.put_str(MediaType::of(self.encoding).as_str())?;
+        w.put(b"\r\nContent-Length: ")?;
+        w.put_decimal(body_len)?;
         if let Some(user_agent) = self.user_agent {
-            put(b"\r\nUser-Agent: ")?;
-            put(user_agent)?;
+            w.put(b"\r\nUser-Agent: ")?;
+            w.put(user_agent)?;
         }
-        put(b"\r\n\r\n")?;
-        put(body)?;
+        w.put(b"\r\n\r\n")?;
+        w.put(body.get(..body_len).unwrap_or_default())?;
         Ok(w.len())
     }
 
@@ -118,7 +123,7 @@ impl Request<'_> {
         let checks = [
             (Field::Href, is_href(self.href)),
             (Field::Host, is_host(self.host)),
-            (Field::Token, is_b64token(self.token)),
+            (Field::Token, is_bearer_token(self.token)),
             (Field::UserAgent, self.user_agent.is_none_or(is_user_agent)),
         ];
         match checks.into_iter().find(|&(_, valid)| !valid) {
@@ -126,27 +131,6 @@ impl Request<'_> {
             None => Ok(()),
         }
     }
-}
-
-/// `value` in decimal, in the tail of `digits`.
-fn decimal(mut value: usize, digits: &mut [u8; 20]) -> &[u8] {
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        if let Some(digit) = digits.get_mut(start) {
-            *digit = b'0' + (value % 10) as u8;
-        }
-        value /= 10;
-        if value == 0 || start == 0 {
-            break;
-        }
-    }
-    digits.get(start..).unwrap_or_default()
-}
-
-/// RFC 3986 `unreserved`.
-fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
 }
 
 /// RFC 3986 `sub-delims`.
@@ -199,13 +183,6 @@ fn is_host(host: &[u8]) -> bool {
     name_ok && port_ok
 }
 
-/// An RFC 6750 `b64token` (`ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/"`, then `=`
-/// padding), with the leniency the server side has (docs/behaviour.md section 6): `=` may
-/// stand anywhere, since on-premises UCWA tokens read `cwt=...`. Not only `=`, not empty.
-fn is_b64token(token: &[u8]) -> bool {
-    token.iter().any(|&b| b != b'=') && token.iter().all(|&b| is_unreserved(b) || matches!(b, b'+' | b'/' | b'='))
-}
-
 /// RFC 9110 `field-value` restricted to visible ASCII, SP and HTAB (no `obs-text`), without
 /// white space at either end, not empty.
 fn is_user_agent(value: &[u8]) -> bool {
@@ -232,22 +209,14 @@ mod tests {
             assert!(!is_host(bad), "{bad:?}");
         }
         for good in [&b"aZ09-._~+/=="[..], b"cwt=AAEBHAEFAAAAAAAFFQAAAA==", b"a=b"] {
-            assert!(is_b64token(good), "{good:?}");
+            assert!(is_bearer_token(good), "{good:?}");
         }
         for bad in [&b""[..], b"==", b"a b", b"a,b", b"a\r\nX: y"] {
-            assert!(!is_b64token(bad), "{bad:?}");
+            assert!(!is_bearer_token(bad), "{bad:?}");
         }
         assert!(is_user_agent(b"Phone/1.0 (model\tX)"));
         for bad in [&b""[..], b" a", b"a ", b"a\tb\t", b"a\x7f", b"caf\xc3\xa9", b"a\0"] {
             assert!(!is_user_agent(bad), "{bad:?}");
         }
-    }
-
-    #[test]
-    fn decimal_writes_every_magnitude() {
-        let mut digits = [0u8; 20];
-        assert_eq!(decimal(0, &mut digits), b"0");
-        assert_eq!(decimal(236, &mut digits), b"236");
-        assert_eq!(decimal(usize::MAX, &mut digits), std::format!("{}", usize::MAX).as_bytes());
     }
 }
