@@ -29,13 +29,6 @@ pub(crate) struct Intercepted<H> {
     pub(crate) config: Arc<Config>,
 }
 
-impl Called {
-    /// The request's path, or nothing when it was not kept.
-    fn path(&self) -> &str {
-        self.uri.as_ref().map_or("", Uri::path)
-    }
-}
-
 /// What is kept of a request once its facts went to the callback: enough to name it in the
 /// tracing event and to answer an error.
 struct Called {
@@ -44,6 +37,13 @@ struct Called {
     ids: Ids,
     error_media: MediaType,
     report: Report,
+}
+
+impl Called {
+    /// The request's path, or nothing when it was not kept.
+    fn path(&self) -> &str {
+        self.uri.as_ref().map_or("", Uri::path)
+    }
 }
 
 /// The body bytes read so far: one frame is kept as it came, more are copied together.
