@@ -304,3 +304,39 @@ async fn keys_come_from_a_jwks_url_and_are_refreshed() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(post_with(server.address, &ec).await.status, StatusCode::NO_CONTENT);
 }
+
+#[tokio::test]
+async fn a_jwks_url_that_cannot_be_fetched_says_why_with_its_cause() {
+    use std::error::Error as _;
+    use tower_mediadiag::jwt::{FetchError, JwtError};
+
+    let fetch =
+        |url: String| async move { JwtScopes::builder().build_with_jwks_url(&url, Duration::from_secs(60)).await };
+    let error = fetch("http://[not a url".to_owned()).await.unwrap_err();
+    assert!(matches!(&error, JwtError::Fetch { source: FetchError::InvalidUrl(_), .. }), "{error:?}");
+
+    // A port nobody listens on: the connection is refused.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap();
+    let url = format!("http://{closed}/keys");
+    let error = fetch(url.clone()).await.unwrap_err();
+    assert!(matches!(&error, JwtError::Fetch { source: FetchError::Request(_), .. }), "{error:?}");
+    assert_eq!(error.to_string(), format!("cannot fetch the JWKS document from {url}"));
+    assert_eq!(error.source().map(ToString::to_string).as_deref(), Some("request failed"));
+
+    // A server that answers, but not with success.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let Ok((stream, _)) = listener.accept().await else { return };
+        let service = hyper::service::service_fn(|_request| async {
+            let mut response = http::Response::new(Full::new(Bytes::new()));
+            *response.status_mut() = StatusCode::NOT_FOUND;
+            Ok::<_, std::convert::Infallible>(response)
+        });
+        let _ = hyper::server::conn::http1::Builder::new()
+            .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+            .await;
+    });
+    let error = fetch(format!("http://{address}/keys")).await.unwrap_err();
+    assert!(matches!(&error, JwtError::Fetch { source: FetchError::Status(StatusCode::NOT_FOUND), .. }), "{error:?}");
+}

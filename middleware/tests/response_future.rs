@@ -64,7 +64,8 @@ fn report_request<B>(body: B) -> Request<B> {
         .unwrap()
 }
 
-/// The status and the UCWA code of a response.
+/// The status and the UCWA code of a response; its subcode must be absent (every answer
+/// tested here has none).
 async fn status_and_code<B>(response: Response<B>) -> (StatusCode, String)
 where
     B: http_body::Body,
@@ -73,7 +74,10 @@ where
     let status = response.status();
     let body = response.into_body().collect().await.unwrap().to_bytes();
     let code = match serde_json::from_slice::<serde_json::Value>(&body) {
-        Ok(json) => json["code"].as_str().unwrap_or_default().to_owned(),
+        Ok(json) => {
+            assert_eq!(json.get("subcode"), None, "{json}");
+            json["code"].as_str().unwrap_or_default().to_owned()
+        }
         Err(_) => String::new(),
     };
     (status, code)

@@ -163,3 +163,24 @@ fn a_closed_standard_error_does_not_stop_the_collector() {
     // The shutdown logs three lines into the closed pipe, and still ends cleanly.
     assert!(child.wait().unwrap().success());
 }
+
+#[test]
+fn a_jwks_url_that_cannot_be_fetched_exits_2_with_one_line_giving_the_cause() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let url = format!("http://{closed}/keys");
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_mediadiag-collector"))
+        .current_dir(dir.path())
+        .args(["--listen", "127.0.0.1:0", "--admin", "off", "--store", "jsonl:-", "--jwks", &url])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "mediadiag-collector: --jwks {url}: cannot fetch the JWKS document from {url}: request failed"
+        )),
+        "{stderr}"
+    );
+}
