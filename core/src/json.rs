@@ -10,7 +10,7 @@
 //! skips unknown values without validating them and without a depth bound, and folds every
 //! error into one, so closing those gaps needed a full tokenizer anyway. Nor for encoding:
 //! the output is two fixed keys and two names that never need escaping, which a direct
-//! writer produces several times faster (see BENCHMARKS.md). `Report` implements
+//! writer produces several times faster (see docs/BENCHMARKS.md). `Report` implements
 //! `serde::Serialize` with the same output, for reports embedded in larger documents.
 
 use crate::MAX_DEPTH;

@@ -237,8 +237,8 @@ fn median(mut values: Vec<f64>) -> f64 {
 /// `load store`: the SQLite store alone, on this thread, committing batches of
 /// [`STORE_BATCH`] reports for `seconds`; prints reports committed per second.
 fn measure_store(seconds: u32) -> ! {
+    use mediadiag_batch::{Batch, Record, Store};
     use mediadiag_collector::store::SqliteStore;
-    use tower_mediadiag::batch::{Batch, Record, Store};
     let dir = std::env::temp_dir().join(format!("mediadiag-store-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a scratch directory");
     let mut store = SqliteStore::open(&dir.join("store.db"), false, None).expect("the SQLite store");

@@ -8,9 +8,9 @@ use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode, header::CONTENT_TYPE};
 use http_body_util::Full;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use mediadiag_batch::Batcher;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
-use tower_mediadiag::batch::Batcher;
 
 /// Bucket bounds of `mediadiag_store_commit_duration_seconds`, 50 µs to 10 s.
 const COMMIT_SECONDS: [f64; 14] =

@@ -2,7 +2,7 @@
 //! 204 only once every store committed the report. See the README for flags and stores.
 //!
 //! The binary is [`main`]; the library also gives the stores, for benchmarks and for programs
-//! that embed them behind their own [`tower_mediadiag::batch::Batcher`].
+//! that embed them behind their own [`mediadiag_batch::Batcher`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -18,10 +18,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
+use mediadiag_batch::{Batcher, BatcherBuilder};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_mediadiag::MediaDiagnosticsLayer;
-use tower_mediadiag::batch::{Batcher, BatcherBuilder};
 
 use crate::activity::Activity;
 use crate::cli::{Admin, Cli, Command, Serve};

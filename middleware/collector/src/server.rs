@@ -14,10 +14,10 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
+use mediadiag_batch::RemoteAddr;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::{Service, ServiceBuilder};
-use tower_mediadiag::batch::RemoteAddr;
 
 use crate::activity::Activity;
 use crate::cli::Serve;

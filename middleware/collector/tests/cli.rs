@@ -123,7 +123,7 @@ fn jwt_flags_make_the_collector_verify_tokens() {
     let no_scope = encode(&Header::new(Algorithm::HS256), &claims("User.ReadWrite", "api://reports"), &key).unwrap();
     assert_eq!(collector.curl(&no_scope, "application/json", SEED_JSON), "403");
     assert!(collector.terminate().success());
-    let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/keys/jwks.json");
+    let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/../layer/tests/keys/jwks.json");
     let (_dir, collector) = start(&["--jwks", keys]);
     assert_eq!(collector.curl(&good, "application/json", SEED_JSON), "401", "no HMAC secret configured");
     assert!(collector.terminate().success());

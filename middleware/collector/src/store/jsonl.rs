@@ -5,8 +5,8 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::Path;
 
+use mediadiag_batch::{Batch, Record, Store, StoreError};
 use serde::Serialize;
-use tower_mediadiag::batch::{Batch, Record, Store, StoreError};
 
 use super::sqlite::rfc3339;
 

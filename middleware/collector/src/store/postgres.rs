@@ -5,9 +5,9 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use mediadiag_batch::{Batch, Store, StoreError};
 use tokio_postgres::config::SslMode;
 use tokio_postgres::{Client, Config, NoTls};
-use tower_mediadiag::batch::{Batch, Store, StoreError};
 
 /// The schema version this collector writes, kept in table `mediadiag_schema`.
 const SCHEMA_VERSION: i32 = 1;

@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
+use mediadiag_batch::{Batch, Store, StoreError};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
-use tower_mediadiag::batch::{Batch, Store, StoreError};
 
 /// The schema version this collector writes, kept in `PRAGMA user_version`.
 const SCHEMA_VERSION: i64 = 1;

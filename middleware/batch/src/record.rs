@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use mediadiag::{MediaType, Report};
 
-use crate::Reported;
+use tower_mediadiag::Reported;
 
 /// The client's socket address, put in the request extensions by the server that accepted
 /// the connection; [`Record::remote_addr`] comes from it.

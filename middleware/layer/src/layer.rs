@@ -30,7 +30,7 @@ impl Default for Config {
             read_timeout: DEFAULT_READ_TIMEOUT,
             callback_timeout: DEFAULT_CALLBACK_TIMEOUT,
             callbacks: Arc::new(CallbackLimit::new(DEFAULT_MAX_CONCURRENT_CALLBACKS)),
-            retry_after_seconds: 1,
+            retry_after_seconds: DEFAULT_RETRY_AFTER_SECONDS,
         }
     }
 }
@@ -50,6 +50,8 @@ pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_CALLBACK_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default number of callbacks running at once.
 pub const DEFAULT_MAX_CONCURRENT_CALLBACKS: usize = 1024;
+/// Default `Retry-After` of a 503, in seconds.
+pub const DEFAULT_RETRY_AFTER_SECONDS: u32 = 1;
 
 /// A tower layer that intercepts reportMediaDiagnostics and passes everything else through.
 ///

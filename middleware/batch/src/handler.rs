@@ -10,10 +10,12 @@ use std::time::SystemTime;
 
 use tokio::sync::{mpsc, oneshot, watch};
 
-use super::record::Record;
-use super::store::Store;
-use super::writer::{Acknowledger, Pending, Writer, acknowledge};
-use crate::{Rejection, ReportHandler, Reported};
+use tower_mediadiag::{Rejection, ReportHandler, Reported};
+
+use crate::ack::acknowledgement;
+use crate::record::Record;
+use crate::store::Store;
+use crate::writer::{Acknowledger, Pending, Writer, acknowledge};
 
 /// Default reports a store's queue holds; past that, 503.
 pub const DEFAULT_QUEUE_CAPACITY: usize = 4096;
@@ -38,7 +40,7 @@ struct Shared {
 
 /// A [`ReportHandler`] that answers `Ok(())` only once every store committed the report.
 ///
-/// Made by [`Batcher::builder`]; clones share the queues. See the [module docs](super).
+/// Made by [`Batcher::builder`]; clones share the queues. See the [crate docs](crate).
 #[derive(Clone, Debug)]
 pub struct Batcher {
     shared: Arc<Shared>,
@@ -77,7 +79,7 @@ impl Batcher {
     pub fn builder() -> BatcherBuilder {
         BatcherBuilder {
             settings: Settings { queue_capacity: DEFAULT_QUEUE_CAPACITY, max_batch: DEFAULT_MAX_BATCH },
-            retry_after_seconds: 1,
+            retry_after_seconds: tower_mediadiag::DEFAULT_RETRY_AFTER_SECONDS,
             stores: Vec::new(),
         }
     }
@@ -88,6 +90,11 @@ impl Batcher {
         self.readiness().all(|(_, ready)| ready)
     }
 
+    /// Reports queued and not yet committed, over every store's queue.
+    pub fn queued(&self) -> usize {
+        self.shared.queues.iter().map(|queue| queue.sender.max_capacity() - queue.sender.capacity()).sum()
+    }
+
     /// Each store's name and whether it accepts writes.
     pub fn readiness(&self) -> impl Iterator<Item = (&str, bool)> {
         let ready = |queue: &Queue| queue.ready.load(Ordering::Relaxed) && !queue.sender.is_closed();
@@ -95,7 +102,7 @@ impl Batcher {
     }
 
     fn unavailable(&self, message: &'static str) -> Rejection {
-        Rejection { message, ..Rejection::service_unavailable(self.shared.retry_after_seconds) }
+        Rejection::service_unavailable(self.shared.retry_after_seconds).with_message(message)
     }
 }
 
@@ -126,22 +133,23 @@ impl BatcherBuilder {
         self
     }
 
-    /// Reports each store's queue holds (default 4096); a report that finds one full is
-    /// answered 503 with `Retry-After` at once.
+    /// Reports each store's queue holds (default [`DEFAULT_QUEUE_CAPACITY`]); a report that
+    /// finds one full is answered 503 with `Retry-After` at once.
     #[must_use]
     pub fn queue_capacity(mut self, reports: usize) -> Self {
         self.settings.queue_capacity = reports;
         self
     }
 
-    /// Most reports in one transaction (default 1024).
+    /// Most reports in one transaction (default [`DEFAULT_MAX_BATCH`]).
     #[must_use]
     pub fn max_batch(mut self, reports: usize) -> Self {
         self.settings.max_batch = reports;
         self
     }
 
-    /// The `Retry-After` seconds of this handler's 503s (default 1).
+    /// The `Retry-After` seconds of this handler's 503s (default
+    /// [`DEFAULT_RETRY_AFTER_SECONDS`](tower_mediadiag::DEFAULT_RETRY_AFTER_SECONDS)).
     #[must_use]
     pub fn retry_after(mut self, seconds: u32) -> Self {
         self.retry_after_seconds = seconds;
@@ -197,29 +205,33 @@ impl ReportHandler for Batcher {
             }
         }
         let record = Arc::new(Record::new(&reported, SystemTime::now()));
-        let waiting = permits
-            .into_iter()
-            .map(|permit| {
-                let (ack, committed) = oneshot::channel();
-                permit.send(Pending { record: record.clone(), ack });
-                committed
-            })
-            .collect();
-        Committed { waiting, refused: None, failed: self.unavailable("The report could not be stored; retry later.") }
+        let (first, answer) = acknowledgement();
+        let mut permits = permits.into_iter();
+        if let Some(last) = permits.next_back() {
+            for permit in permits {
+                permit.send(Pending { record: record.clone(), ack: first.copy() });
+            }
+            last.send(Pending { record, ack: first });
+        }
+        Committed(Answer::Waiting { answer, failed: self.unavailable("The report could not be stored; retry later.") })
     }
 }
 
 /// The future of [`Batcher`]'s handler: `Ok(())` once every store committed the report.
 #[derive(Debug)]
-pub struct Committed {
-    waiting: Vec<oneshot::Receiver<bool>>,
-    refused: Option<Rejection>,
-    failed: Rejection,
+pub struct Committed(Answer);
+
+#[derive(Debug)]
+enum Answer {
+    /// Refused before any store queued the report (`None` once returned).
+    Refused(Option<Rejection>),
+    /// Queued: waiting for the merged acknowledgement of every store.
+    Waiting { answer: oneshot::Receiver<bool>, failed: Rejection },
 }
 
 impl Committed {
     fn refused(rejection: Rejection) -> Self {
-        Committed { waiting: Vec::new(), refused: Some(rejection), failed: rejection }
+        Committed(Answer::Refused(Some(rejection)))
     }
 }
 
@@ -227,17 +239,17 @@ impl Future for Committed {
     type Output = Result<(), Rejection>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        if let Some(rejection) = self.refused.take() {
-            return Poll::Ready(Err(rejection));
+        match &mut self.0 {
+            // Polled again after it answered: a refusal still, never an acceptance.
+            Answer::Refused(rejection) => Poll::Ready(Err(rejection
+                .take()
+                .unwrap_or_else(|| Rejection::service_unavailable(tower_mediadiag::DEFAULT_RETRY_AFTER_SECONDS)))),
+            Answer::Waiting { answer, failed } => match ready!(Pin::new(answer).poll(cx)) {
+                Ok(true) => Poll::Ready(Ok(())),
+                // A failed store, or every writer gone without answering: not a commit.
+                Ok(false) | Err(_) => Poll::Ready(Err(*failed)),
+            },
         }
-        while let Some(last) = self.waiting.last_mut() {
-            // A writer that is gone never acknowledged: that is not a commit either.
-            if ready!(Pin::new(last).poll(cx)) != Ok(true) {
-                return Poll::Ready(Err(self.failed));
-            }
-            self.waiting.pop();
-        }
-        Poll::Ready(Ok(()))
     }
 }
 

@@ -1,11 +1,13 @@
-//! Group commit: every accepted report is committed to durable stores before its 204, many
-//! concurrent reports sharing one transaction (docs/behaviour.md section 7).
+//! Group commit for [`tower_mediadiag`]: every accepted report is committed to durable stores
+//! before its 204, many concurrent reports sharing one transaction (docs/behaviour.md
+//! section 7).
 //!
-//! [`Batcher`] is a [`ReportHandler`](crate::ReportHandler). Each report becomes a
-//! [`Record`] that goes, with a one-shot acknowledgement, into a bounded queue per store. One
-//! writer per store, on a thread of its own, takes whatever is queued (never waiting on a
-//! timer while reports wait), commits it as one [`Batch`] through the [`Store`] trait, then
-//! acknowledges every request in it. The answer of each request:
+//! [`Batcher`] is a [`ReportHandler`](tower_mediadiag::ReportHandler). Each report becomes a
+//! [`Record`] that goes into a bounded queue per store, with one acknowledgement shared by
+//! every store's copy. One writer per store, on a thread of its own, takes whatever is queued
+//! (never waiting on a timer while reports wait), commits it as one [`Batch`] through the
+//! [`Store`] trait, then answers its copy of each report's acknowledgement. A request learns
+//! the merged answer once the last store answered. The answer of each request:
 //!
 //! | what happened | answer |
 //! |---|---|
@@ -16,7 +18,7 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use tower_mediadiag::batch::{Batch, Batcher, Store, StoreError};
+//! use mediadiag_batch::{Batch, Batcher, Store, StoreError};
 //! use tower_mediadiag::MediaDiagnosticsLayer;
 //!
 //! /// A store that keeps the conversation ids in memory.
@@ -41,7 +43,29 @@
 //! # }
 //! ```
 
+#![warn(
+    clippy::all,
+    clippy::dbg_macro,
+    clippy::todo,
+    clippy::mem_forget,
+    clippy::unused_self,
+    clippy::needless_continue,
+    clippy::match_wildcard_for_single_variants,
+    clippy::await_holding_lock,
+    clippy::inefficient_to_string,
+    clippy::option_option,
+    rust_2018_idioms,
+    future_incompatible,
+    nonstandard_style,
+    missing_docs
+)]
+#![deny(unreachable_pub)]
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod ack;
 mod handler;
+pub mod metrics;
 mod record;
 mod store;
 mod writer;

@@ -1,17 +1,21 @@
-//! What the layer and the batch writers count, through the `metrics` facade (feature
-//! `metrics`): names and labels are those of docs/behaviour.md section 7. Without the feature these do nothing.
+//! What the layer counts, through the `metrics` facade (feature `metrics`): names and labels
+//! are those of docs/behaviour.md section 7. Without the feature nothing is counted; the
+//! names are always here, for exporters and dashboards to refer to.
 //!
 //! No label carries an application or conversation id: every label value here comes from a
-//! fixed, small set (statuses, code and subcode names, store names chosen by the owner).
-
+//! fixed, small set (statuses, code and subcode names).
 //!
-//! The request and report counters are registered once per label set and kept: a request
-//! then allocates nothing for its metrics (it did 3 times, labels included, measured by the
-//! benches' allocation test). They bind to the recorder installed when first used, so install
-//! it before serving.
+//! The request and report counters are registered once per label set and kept, so that a
+//! request allocates nothing for its metrics (the benches' allocation test checks it). They
+//! bind to the recorder installed when first used, so install it before serving.
 
 use http::StatusCode;
 use mediadiag::Report;
+
+/// Intercepted requests by answer: counter, label `status`.
+pub const REQUESTS_TOTAL: &str = "mediadiag_requests_total";
+/// Reports answered 204: counter, labels `error_code` and `error_subcode` (absent: empty).
+pub const REPORTS_TOTAL: &str = "mediadiag_reports_total";
 
 #[cfg(feature = "metrics")]
 mod counters {
@@ -31,9 +35,7 @@ mod counters {
 pub(crate) fn request(status: StatusCode) {
     #[cfg(feature = "metrics")]
     if let Some(counter) = counters::REQUESTS.get(usize::from(status.as_u16()).wrapping_sub(100)) {
-        counter
-            .get_or_init(|| metrics::counter!("mediadiag_requests_total", "status" => status.as_str().to_owned()))
-            .increment(1);
+        counter.get_or_init(|| metrics::counter!(REQUESTS_TOTAL, "status" => status.as_str().to_owned())).increment(1);
     }
     #[cfg(not(feature = "metrics"))]
     let _ = status;
@@ -51,7 +53,7 @@ pub(crate) fn report(report: Report) {
             counter
                 .get_or_init(|| {
                     metrics::counter!(
-                        "mediadiag_reports_total",
+                        REPORTS_TOTAL,
                         "error_code" => report.error_code.map_or("", |code| code.as_str()),
                         "error_subcode" => report.error_subcode.map_or("", |subcode| subcode.as_str()),
                     )
@@ -61,26 +63,4 @@ pub(crate) fn report(report: Report) {
     }
     #[cfg(not(feature = "metrics"))]
     let _ = report;
-}
-
-/// Records one committed (or failed) batch of `store`: its duration and its size.
-#[cfg(feature = "batch")]
-pub(crate) fn commit(store: &str, seconds: f64, reports: usize) {
-    #[cfg(feature = "metrics")]
-    {
-        let store = store.to_owned();
-        metrics::histogram!("mediadiag_store_commit_duration_seconds", "store" => store.clone()).record(seconds);
-        metrics::histogram!("mediadiag_store_batch_reports", "store" => store).record(reports as f64);
-    }
-    #[cfg(not(feature = "metrics"))]
-    let _ = (store, seconds, reports);
-}
-
-/// The reports waiting in `store`'s queue: `mediadiag_store_queue_reports{store}`.
-#[cfg(feature = "batch")]
-pub(crate) fn queue(store: &str, reports: usize) {
-    #[cfg(feature = "metrics")]
-    metrics::gauge!("mediadiag_store_queue_reports", "store" => store.to_owned()).set(reports as f64);
-    #[cfg(not(feature = "metrics"))]
-    let _ = (store, reports);
 }

@@ -150,6 +150,13 @@ impl Rejection {
         rejection
     }
 
+    /// The same rejection with another message (which must not contain client input).
+    #[must_use]
+    pub const fn with_message(mut self, message: &'static str) -> Self {
+        self.message = message;
+        self
+    }
+
     /// The HTTP status.
     pub const fn status(&self) -> StatusCode {
         self.status

@@ -6,18 +6,17 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot, watch};
 
-use super::record::Record;
-use super::store::{Batch, Store, StoreError};
+use crate::ack::StoreAck;
+use crate::record::Record;
+use crate::store::{Batch, Store, StoreError};
 
 /// How often a store that is not ready is asked again.
 const PROBE_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Asks Linux to schedule this thread as `SCHED_BATCH`: woken by a queued report, it does
 /// not preempt the thread that is serving requests, which goes on queueing more, so one commit
-/// takes many reports. Measured with the JSON-lines store, server and writer on one core,
-/// together with [`Acknowledger::Task`]: batches of about 30 instead of 1, and 1.5x to 2x the
-/// req/s (90,000 and 59,000 without it; 131,000 and 117,000 with it). Elsewhere, or if
-/// refused, nothing changes.
+/// takes many reports (docs/BENCHMARKS.md, "Group commit", has the batch sizes and req/s with
+/// and without it). Elsewhere, or if refused, nothing changes.
 fn without_wakeup_preemption() {
     #[cfg(target_os = "linux")]
     {
@@ -32,29 +31,28 @@ fn without_wakeup_preemption() {
     }
 }
 
-/// A queued report and where its request waits for the commit (`true`: committed).
+/// A queued report and this store's copy of its acknowledgement.
 pub(crate) struct Pending {
     pub(crate) record: Arc<Record>,
-    pub(crate) ack: oneshot::Sender<bool>,
+    pub(crate) ack: StoreAck,
 }
 
 /// The acknowledgements of one batch, and whether it was committed.
-pub(crate) type Acknowledgements = (Vec<oneshot::Sender<bool>>, bool);
+pub(crate) type Acknowledgements = (Vec<StoreAck>, bool);
 
 /// Who tells the requests of a batch how it went.
 #[derive(Clone)]
 pub(crate) enum Acknowledger {
     /// A task on the runtime that built the batcher. A batch then wakes that runtime once,
-    /// and the task answers every request of it without further wake-ups from this thread.
-    /// Measured with the JSON-lines store, server and writer on one core: 2 context switches
-    /// per batch instead of 2 per report.
+    /// and the task answers every request of it without further wake-ups from this thread
+    /// (docs/BENCHMARKS.md, "Group commit", compares it with answering from the writer).
     Task(mpsc::UnboundedSender<Acknowledgements>),
     /// The writer itself (no runtime was running when the batcher was built).
     Direct,
 }
 
 impl Acknowledger {
-    fn send(&self, acks: &mut Vec<oneshot::Sender<bool>>, committed: bool) {
+    fn send(&self, acks: &mut Vec<StoreAck>, committed: bool) {
         if let Acknowledger::Task(task) = self {
             // The task outlives every writer (shutdown waits for it); should it be gone,
             // the requests are answered here.
@@ -64,7 +62,7 @@ impl Acknowledger {
             }
         }
         for ack in acks.drain(..) {
-            let _ = ack.send(committed);
+            ack.answer(committed);
         }
     }
 }
@@ -73,7 +71,7 @@ impl Acknowledger {
 pub(crate) async fn acknowledge(mut batches: mpsc::UnboundedReceiver<Acknowledgements>) {
     while let Some((acks, committed)) = batches.recv().await {
         for ack in acks {
-            let _ = ack.send(committed);
+            ack.answer(committed);
         }
     }
 }
@@ -137,12 +135,12 @@ impl<S: Store> Writer<S> {
 
     /// Takes `first` and whatever else is queued (up to the batch size), commits them as one
     /// batch, then tells every waiting request how it went.
-    async fn commit_queued(&mut self, first: Pending, batch: &mut Batch, acks: &mut Vec<oneshot::Sender<bool>>) {
+    async fn commit_queued(&mut self, first: Pending, batch: &mut Batch, acks: &mut Vec<StoreAck>) {
         let mut next = Some(first);
         while let Some(pending) = next {
             // A request that stopped waiting (its deadline passed, its client left) was not
             // answered 204 and will not be: its report is not written.
-            if !pending.ack.is_closed() {
+            if !pending.ack.is_abandoned() {
                 batch.records.push(pending.record);
                 acks.push(pending.ack);
             }

@@ -62,9 +62,6 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
-#[cfg(feature = "batch")]
-#[cfg_attr(docsrs, doc(cfg(feature = "batch")))]
-pub mod batch;
 mod body;
 mod facts;
 mod future;
@@ -74,14 +71,14 @@ mod handler;
 pub mod jwt;
 mod layer;
 mod limit;
-mod metrics;
+pub mod metrics;
 mod respond;
 mod service;
 
-/// The repository README's examples (the core's and the layer's), compiled and run as this crate's doctests (they use the
-/// default features).
-#[cfg(all(doctest, feature = "jwt", feature = "batch"))]
-#[doc = include_str!("../../README.md")]
+/// The repository README's examples (the core's and the layer's), compiled and run as this
+/// crate's doctests (the JWT example needs the `jwt` feature).
+#[cfg(all(doctest, feature = "jwt"))]
+#[doc = include_str!("../../../README.md")]
 struct ReadmeExamples;
 
 pub use auth::{
@@ -92,7 +89,7 @@ pub use future::ResponseFuture;
 pub use handler::{Rejection, ReportHandler, Reported, ServiceHandler};
 pub use layer::{
     DEFAULT_BODY_LIMIT, DEFAULT_CALLBACK_TIMEOUT, DEFAULT_MAX_CONCURRENT_CALLBACKS, DEFAULT_READ_TIMEOUT,
-    MediaDiagnosticsLayer,
+    DEFAULT_RETRY_AFTER_SECONDS, MediaDiagnosticsLayer,
 };
 pub use mediadiag::{DecodeError, Encoding, ErrorCode, ErrorSubcode, MediaType, Report, Scope, Scopes};
 pub use service::MediaDiagnostics;

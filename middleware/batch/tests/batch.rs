@@ -1,17 +1,16 @@
 //! Group commit over a real loopback server: concurrent reports share one transaction, a 204
 //! waits for the commit, a full queue or a failed commit is 503, a late commit 504.
 
-#![cfg(feature = "batch")]
-
+#[path = "../../layer/tests/support/mod.rs"]
 mod support;
 
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use http::StatusCode;
+use mediadiag_batch::{Batch, Batcher, Store, StoreError};
 use support::{SEED_JSON, post};
 use tower_mediadiag::MediaDiagnosticsLayer;
-use tower_mediadiag::batch::{Batch, Batcher, Store, StoreError};
 
 /// What the test store has committed, and how its next commits behave.
 #[derive(Default)]
