@@ -9,13 +9,20 @@ use http::{Method, Request, Response, StatusCode, header::CONTENT_TYPE};
 use http_body_util::Full;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use mediadiag_batch::Batcher;
+use mediadiag_batch::metrics::{STORE_BATCH_REPORTS, STORE_COMMIT_DURATION_SECONDS, STORE_QUEUE_REPORTS};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
+use tower_mediadiag::metrics::{REPORTS_TOTAL, REQUESTS_TOTAL};
 
-/// Bucket bounds of `mediadiag_store_commit_duration_seconds`, 50 µs to 10 s.
+/// Whether a store accepts writes (1) or not (0), as `/readyz` tells: gauge, label `store`.
+pub(crate) const STORE_READY: &str = "mediadiag_store_ready";
+/// Connections closed at once because `--max-connections` were open: counter.
+pub(crate) const CONNECTIONS_REFUSED_TOTAL: &str = "mediadiag_connections_refused_total";
+
+/// Bucket bounds of the commit duration histogram, 50 µs to 10 s.
 const COMMIT_SECONDS: [f64; 14] =
     [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0, 10.0];
-/// Bucket bounds of `mediadiag_store_batch_reports`, 1 to 4096.
+/// Bucket bounds of the batch size histogram, 1 to 4096.
 const BATCH_REPORTS: [f64; 13] = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0, 2048.0, 4096.0];
 
 /// Installs the Prometheus recorder behind the `metrics` facade; the handle renders it.
@@ -23,14 +30,16 @@ pub(crate) fn install_recorder() -> Result<PrometheusHandle, String> {
     let describe = |builder: PrometheusBuilder, name: &str, buckets: &[f64]| {
         builder.set_buckets_for_metric(Matcher::Full(name.to_owned()), buckets).map_err(|error| error.to_string())
     };
-    let builder = describe(PrometheusBuilder::new(), "mediadiag_store_commit_duration_seconds", &COMMIT_SECONDS)?;
-    let builder = describe(builder, "mediadiag_store_batch_reports", &BATCH_REPORTS)?;
+    let builder = describe(PrometheusBuilder::new(), STORE_COMMIT_DURATION_SECONDS, &COMMIT_SECONDS)?;
+    let builder = describe(builder, STORE_BATCH_REPORTS, &BATCH_REPORTS)?;
     let handle = builder.install_recorder().map_err(|error| error.to_string())?;
-    metrics::describe_counter!("mediadiag_requests_total", "Intercepted reportMediaDiagnostics requests by status.");
-    metrics::describe_counter!("mediadiag_reports_total", "Reports answered 204 (committed), by code and subcode.");
-    metrics::describe_histogram!("mediadiag_store_commit_duration_seconds", "Time of one batch's commit.");
-    metrics::describe_histogram!("mediadiag_store_batch_reports", "Reports in one committed batch.");
-    metrics::describe_gauge!("mediadiag_store_queue_reports", "Reports waiting in a store's queue.");
+    metrics::describe_counter!(REQUESTS_TOTAL, "Intercepted reportMediaDiagnostics requests by status.");
+    metrics::describe_counter!(REPORTS_TOTAL, "Reports answered 204 (committed), by code and subcode.");
+    metrics::describe_histogram!(STORE_COMMIT_DURATION_SECONDS, "Time of one batch's commit.");
+    metrics::describe_histogram!(STORE_BATCH_REPORTS, "Reports in one committed batch.");
+    metrics::describe_gauge!(STORE_QUEUE_REPORTS, "Reports waiting in a store's queue.");
+    metrics::describe_gauge!(STORE_READY, "Whether the store accepts writes (1) or not (0).");
+    metrics::describe_counter!(CONNECTIONS_REFUSED_TOTAL, "Connections closed at once over --max-connections.");
     Ok(handle)
 }
 
@@ -67,6 +76,9 @@ fn answer<B>(request: &Request<B>, metrics: &PrometheusHandle, batcher: &Batcher
     }
     match request.uri().path() {
         "/metrics" => {
+            for (store, ready) in batcher.readiness() {
+                metrics::gauge!(STORE_READY, "store" => store.to_owned()).set(if ready { 1.0 } else { 0.0 });
+            }
             let mut response = text(StatusCode::OK, metrics.render());
             response.headers_mut().insert(CONTENT_TYPE, http::HeaderValue::from_static("text/plain; version=0.0.4"));
             response

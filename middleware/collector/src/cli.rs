@@ -4,7 +4,11 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use humantime::Duration as Span;
 use mediadiag::{Scope, Scopes};
+
+/// Where reports go when no `--store` is given.
+const DEFAULT_STORE: &str = "sqlite:mediadiag.db";
 
 /// Receives UCWA reportMediaDiagnostics from desk phones and stores every report durably:
 /// a 204 means every store committed it.
@@ -59,7 +63,7 @@ pub(crate) struct Serve {
         long = "store",
         env = "MEDIADIAG_STORE",
         value_name = "URL",
-        default_value = "sqlite:mediadiag.db",
+        default_value = DEFAULT_STORE,
         value_delimiter = ' '
     )]
     pub(crate) stores: Vec<String>,
@@ -79,27 +83,28 @@ pub(crate) struct Serve {
     pub(crate) body_limit: usize,
 
     /// Time allowed for a whole body to arrive; then 408.
-    #[arg(long, env = "MEDIADIAG_READ_TIMEOUT", value_name = "DURATION", default_value = "10s", value_parser = humantime::parse_duration)]
-    pub(crate) read_timeout: Duration,
+    #[arg(long, env = "MEDIADIAG_READ_TIMEOUT", value_name = "DURATION", default_value_t = Span::from(tower_mediadiag::DEFAULT_READ_TIMEOUT))]
+    pub(crate) read_timeout: Span,
 
     /// Deadline of the commit: past it, 504.
-    #[arg(long, env = "MEDIADIAG_CALLBACK_TIMEOUT", value_name = "DURATION", default_value = "5s", value_parser = humantime::parse_duration)]
-    pub(crate) callback_timeout: Duration,
+    #[arg(long, env = "MEDIADIAG_CALLBACK_TIMEOUT", value_name = "DURATION", default_value_t = Span::from(tower_mediadiag::DEFAULT_CALLBACK_TIMEOUT))]
+    pub(crate) callback_timeout: Span,
 
-    /// Most reports waiting for their commit at once; past that, 503 with Retry-After.
-    #[arg(long, env = "MEDIADIAG_MAX_CONCURRENT_CALLBACKS", value_name = "N", default_value_t = 4096)]
+    /// Most reports waiting for their commit at once; past that, 503 with Retry-After at once
+    /// (the layer's default: see the README on why it is below --queue-capacity).
+    #[arg(long, env = "MEDIADIAG_MAX_CONCURRENT_CALLBACKS", value_name = "N", default_value_t = tower_mediadiag::DEFAULT_MAX_CONCURRENT_CALLBACKS)]
     pub(crate) max_concurrent_callbacks: usize,
 
     /// Reports each store's queue holds; past that, 503 with Retry-After at once.
-    #[arg(long, env = "MEDIADIAG_QUEUE_CAPACITY", value_name = "N", default_value_t = 4096)]
+    #[arg(long, env = "MEDIADIAG_QUEUE_CAPACITY", value_name = "N", default_value_t = mediadiag_batch::DEFAULT_QUEUE_CAPACITY)]
     pub(crate) queue_capacity: usize,
 
     /// Most reports in one transaction.
-    #[arg(long, env = "MEDIADIAG_MAX_BATCH", value_name = "N", default_value_t = 1024)]
+    #[arg(long, env = "MEDIADIAG_MAX_BATCH", value_name = "N", default_value_t = mediadiag_batch::DEFAULT_MAX_BATCH)]
     pub(crate) max_batch: usize,
 
     /// The Retry-After seconds of a 503.
-    #[arg(long, env = "MEDIADIAG_RETRY_AFTER", value_name = "SECONDS", default_value_t = 1)]
+    #[arg(long, env = "MEDIADIAG_RETRY_AFTER", value_name = "SECONDS", default_value_t = tower_mediadiag::DEFAULT_RETRY_AFTER_SECONDS)]
     pub(crate) retry_after: u32,
 
     /// Most open connections; more are closed as soon as they are accepted, never queued.
@@ -109,8 +114,8 @@ pub(crate) struct Serve {
     /// HTTP/1: time from when a connection waits for a request (a new connection, or an idle
     /// keep-alive one) until the request's whole head has arrived; then the connection closes.
     /// It is also the keep-alive idle timeout.
-    #[arg(long, env = "MEDIADIAG_HEADER_READ_TIMEOUT", value_name = "DURATION", default_value = "30s", value_parser = humantime::parse_duration)]
-    pub(crate) header_read_timeout: Duration,
+    #[arg(long, env = "MEDIADIAG_HEADER_READ_TIMEOUT", value_name = "DURATION", default_value_t = Span::from(Duration::from_secs(30)))]
+    pub(crate) header_read_timeout: Span,
 
     /// HTTP/2: most concurrent streams per connection.
     #[arg(long, env = "MEDIADIAG_HTTP2_MAX_STREAMS", value_name = "N", default_value_t = 100)]
@@ -118,19 +123,20 @@ pub(crate) struct Serve {
 
     /// HTTP/2: a connection is pinged after this long without frames, and closed if the ping
     /// is not answered within the same time.
-    #[arg(long, env = "MEDIADIAG_HTTP2_KEEP_ALIVE", value_name = "DURATION", default_value = "60s", value_parser = humantime::parse_duration)]
-    pub(crate) http2_keep_alive: Duration,
+    #[arg(long, env = "MEDIADIAG_HTTP2_KEEP_ALIVE", value_name = "DURATION", default_value_t = Span::from(Duration::from_secs(60)))]
+    pub(crate) http2_keep_alive: Span,
 
-    /// Time in-flight requests and queued commits get after SIGTERM or Ctrl-C.
-    #[arg(long, env = "MEDIADIAG_DRAIN_TIMEOUT", value_name = "DURATION", default_value = "30s", value_parser = humantime::parse_duration)]
-    pub(crate) drain_timeout: Duration,
+    /// Time the whole shutdown may take after SIGTERM or Ctrl-C: in-flight requests finish,
+    /// then queued reports commit, within this one deadline. A second signal exits at once.
+    #[arg(long, env = "MEDIADIAG_DRAIN_TIMEOUT", value_name = "DURATION", default_value_t = Span::from(Duration::from_secs(30)))]
+    pub(crate) drain_timeout: Span,
 }
 
 /// Flags of `summary`.
 #[derive(Debug, Args)]
 pub(crate) struct Summary {
     /// The store to read (`sqlite:PATH`).
-    #[arg(long, env = "MEDIADIAG_STORE", value_name = "URL", default_value = "sqlite:mediadiag.db")]
+    #[arg(long, env = "MEDIADIAG_STORE", value_name = "URL", default_value = DEFAULT_STORE)]
     pub(crate) store: String,
 
     /// The window: reports received this long ago or later.

@@ -116,7 +116,7 @@ fn open_stores(flags: &Serve) -> Result<BatcherBuilder, ExitCode> {
             StoreUrl::Postgres { url } => {
                 // Twice the commit deadline: a commit past the deadline is answered 504 by the
                 // layer, and the statement is cancelled soon after, so the writer goes on.
-                let store = PostgresStore::new(url, flags.callback_timeout * 2).map_err(|e| refused(&e))?;
+                let store = PostgresStore::new(url, *flags.callback_timeout * 2).map_err(|e| refused(&e))?;
                 batcher.store(name, store)
             }
         };
@@ -166,8 +166,8 @@ async fn run(flags: Serve) -> ExitCode {
     let layer = MediaDiagnosticsLayer::new(batcher.clone())
         .scope_source(scopes)
         .body_limit(flags.body_limit)
-        .read_timeout(flags.read_timeout)
-        .callback_timeout(flags.callback_timeout)
+        .read_timeout(*flags.read_timeout)
+        .callback_timeout(*flags.callback_timeout)
         .max_concurrent_callbacks(flags.max_concurrent_callbacks)
         .retry_after(flags.retry_after);
     let service = ServiceBuilder::new().layer(layer).service_fn(server::not_found);
@@ -182,29 +182,59 @@ async fn run(flags: Serve) -> ExitCode {
 
     let activity = Arc::new(Activity::new());
     let logging = activity.clone();
-    tokio::select! {
-        () = server::serve(listener, service, &flags, activity, shutdown_signal()) => {}
-        () = logging.log_every_minute() => {}
-    }
-    tokio::select! {
-        () = writers.shutdown() => tracing::info!("every queued report committed; stopped"),
-        () = tokio::time::sleep(flags.drain_timeout) => tracing::warn!("stores still committing after the drain timeout"),
-    }
-    ExitCode::SUCCESS
-}
-
-/// SIGTERM or Ctrl-C.
-async fn shutdown_signal() {
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    let mut signals = Signals::new();
+    let connections = tokio::select! {
+        connections = server::serve(listener, service, &flags, activity, signals.next()) => connections,
+        () = logging.log_every_minute() => return ExitCode::FAILURE,
+    };
+    // One deadline for the whole shutdown: requests in flight first, then queued commits.
+    let deadline = tokio::time::Instant::now() + *flags.drain_timeout;
+    let drain = async {
+        tracing::info!("shutting down: finishing in-flight requests");
+        tokio::select! {
+            () = connections.shutdown() => tracing::info!("all connections closed"),
+            () = tokio::time::sleep_until(deadline) => tracing::warn!("connections still open at the drain deadline"),
+        }
+        tokio::select! {
+            () = writers.shutdown() => tracing::info!("every queued report committed; stopped"),
+            () = tokio::time::sleep_until(deadline) => {
+                tracing::warn!(queued = batcher.queued(), "reports still queued at the drain deadline");
             }
-            Err(_) => std::future::pending().await,
         }
     };
     tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        () = terminate => {}
+        () = drain => ExitCode::SUCCESS,
+        () = signals.next() => {
+            // Those reports were never answered 204: their phones retry.
+            tracing::warn!(queued = batcher.queued(), "a second signal: exiting at once");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// SIGTERM and Ctrl-C, as often as they come.
+struct Signals {
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        Signals { terminate: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok() }
+    }
+
+    /// The next SIGTERM or Ctrl-C.
+    async fn next(&mut self) {
+        let terminate = async {
+            match &mut self.terminate {
+                Some(signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            () = terminate => {}
+        }
     }
 }

@@ -29,29 +29,30 @@ pub(crate) async fn not_found(_request: Request<Incoming>) -> Result<Response<Fu
     Ok(response)
 }
 
-/// Serves `service` on `listener` until `shutdown` resolves, then drains for at most
-/// `--drain-timeout`. Each request carries its client's [`RemoteAddr`]; each response is
-/// counted in `activity`.
+/// Serves `service` on `listener` until `shutdown` resolves, then stops accepting and returns
+/// the open connections, for the caller to drain within its deadline. Each request carries its
+/// client's [`RemoteAddr`]; each response is counted in `activity`.
 pub(crate) async fn serve<S, B>(
     listener: TcpListener,
     service: S,
     flags: &Serve,
     activity: Arc<Activity>,
     shutdown: impl Future<Output = ()>,
-) where
+) -> GracefulShutdown
+where
     S: Service<Request<Incoming>, Response = Response<B>, Error = Infallible> + Clone + Send + 'static,
     S::Future: Send + 'static,
     B: http_body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(flags.header_read_timeout);
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(*flags.header_read_timeout);
     builder
         .http2()
         .timer(TokioTimer::new())
         .max_concurrent_streams(flags.http2_max_streams)
-        .keep_alive_interval(flags.http2_keep_alive)
-        .keep_alive_timeout(flags.http2_keep_alive);
+        .keep_alive_interval(*flags.http2_keep_alive)
+        .keep_alive_timeout(*flags.http2_keep_alive);
     let connections = Arc::new(Semaphore::new(flags.max_connections.min(Semaphore::MAX_PERMITS)));
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
@@ -70,7 +71,7 @@ pub(crate) async fn serve<S, B>(
         };
         let Ok(permit) = connections.clone().try_acquire_owned() else {
             // Over --max-connections: closed at once, never queued.
-            metrics::counter!("mediadiag_connections_refused_total").increment(1);
+            metrics::counter!(crate::admin::CONNECTIONS_REFUSED_TOTAL).increment(1);
             drop(stream);
             continue;
         };
@@ -96,9 +97,5 @@ pub(crate) async fn serve<S, B>(
         });
     }
     drop(listener);
-    tracing::info!("shutting down: finishing in-flight requests");
-    tokio::select! {
-        () = graceful.shutdown() => tracing::info!("all connections closed"),
-        () = tokio::time::sleep(flags.drain_timeout) => tracing::warn!("connections still open after the drain timeout"),
-    }
+    graceful
 }

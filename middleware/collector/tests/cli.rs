@@ -184,3 +184,42 @@ fn a_jwks_url_that_cannot_be_fetched_exits_2_with_one_line_giving_the_cause() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_second_signal_exits_at_once_and_says_how_many_reports_were_still_queued() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mediadiag.db");
+    let store = format!("sqlite:{}", path.display());
+    let args = ["--token", "t", "--store", &store, "--max-batch", "1", "--callback-timeout", "60s"];
+    let collector = Collector::start_in(dir.path(), &[&args[..], &["--drain-timeout", "60s"]].concat());
+    // Another process holds the write lock: commits wait, and reports stay queued behind them.
+    let lock = rusqlite::Connection::open(&path).unwrap();
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let body = SEED_JSON.as_bytes();
+    let head = format!(
+        "POST {PATH} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let phones: Vec<_> = (0..3)
+        .map(|_| {
+            let mut phone = std::net::TcpStream::connect(&collector.address).unwrap();
+            phone.write_all(head.as_bytes()).unwrap();
+            phone.write_all(body).unwrap();
+            phone
+        })
+        .collect();
+    let pid = collector.child.id().to_string();
+    // The first signal starts a drain that would wait up to 60 s for the locked database.
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    collector.stderr_until("shutting down");
+    let started = std::time::Instant::now();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let said = collector.stderr_until("a second signal: exiting at once");
+    let mut collector = collector;
+    let status = collector.child.wait().unwrap();
+    assert!(!status.success(), "a forced exit is not a clean stop");
+    assert!(started.elapsed() < Duration::from_secs(30), "the second signal did not wait for the drain");
+    assert!(said.contains("queued="), "the line says how many reports were still queued: {said}");
+    drop((phones, lock));
+}
