@@ -90,7 +90,12 @@ impl Batcher {
         self.readiness().all(|(_, ready)| ready)
     }
 
-    /// Reports queued and not yet committed, over every store's queue.
+    /// Whether [`Writers::shutdown`] began: reports that arrive now are refused with 503.
+    pub fn is_shutting_down(&self) -> bool {
+        self.shared.closed.load(Ordering::Acquire)
+    }
+
+    /// Reports queued and not yet taken by a writer, over every store's queue.
     pub fn queued(&self) -> usize {
         self.shared.queues.iter().map(|queue| queue.sender.max_capacity() - queue.sender.capacity()).sum()
     }

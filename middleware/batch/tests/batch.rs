@@ -18,6 +18,8 @@ struct State {
     batches: Vec<Vec<String>>,
     /// While true, commits wait.
     gated: bool,
+    /// Commits waiting at the gate now.
+    held: usize,
     /// While true, commits (and probes) fail.
     failing: bool,
 }
@@ -39,12 +41,19 @@ impl TestStore {
     fn committed(&self) -> Vec<String> {
         self.batches().concat()
     }
+
+    fn held(&self) -> usize {
+        self.0.0.lock().unwrap().held
+    }
 }
 
 impl Store for TestStore {
     async fn commit(&mut self, batch: &Batch) -> Result<(), StoreError> {
         let (state, changed) = &*self.0;
-        let mut state = changed.wait_while(state.lock().unwrap(), |state| state.gated).unwrap();
+        let mut state = state.lock().unwrap();
+        state.held += 1;
+        let mut state = changed.wait_while(state, |state| state.gated).unwrap();
+        state.held -= 1;
         if state.failing {
             return Err(StoreError::new("the test store fails"));
         }
@@ -71,7 +80,7 @@ async fn server(batcher: Batcher, deadline: Duration) -> support::Server {
     support::serve(layer, support::Recorder::default()).await
 }
 
-/// Waits (bounded) until `done` holds.
+/// Waits (bounded) until `done` holds: a condition, never a guess at how long things take.
 async fn eventually(what: &str, done: impl Fn() -> bool) {
     for _ in 0..200 {
         if done() {
@@ -87,12 +96,12 @@ async fn concurrent_reports_share_one_commit_and_each_is_answered_after_it() {
     let store = TestStore::default();
     store.set(|state| state.gated = true);
     let (batcher, writers) = Batcher::builder().store("test", store.clone()).build();
-    let server = server(batcher, Duration::from_secs(10)).await;
+    let server = server(batcher.clone(), Duration::from_secs(10)).await;
     let address = server.address;
     let sending: Vec<_> =
         (0..32).map(|n| tokio::spawn(async move { post_as(address, &format!("c{n}")).await.status })).collect();
     // One report is in the held commit; the others wait in the queue, unanswered.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    eventually("one commit held, 31 reports queued", || store.held() == 1 && batcher.queued() == 31).await;
     assert!(sending.iter().all(|task| !task.is_finished()), "no answer before the commit");
     store.set(|state| state.gated = false);
     for task in sending {
@@ -113,12 +122,15 @@ async fn a_full_queue_is_503_at_once_and_no_store_keeps_the_report() {
     slow.set(|state| state.gated = true);
     let (batcher, writers) =
         Batcher::builder().store("slow", slow.clone()).store("other", other.clone()).queue_capacity(1).build();
-    let server = server(batcher, Duration::from_secs(10)).await;
+    let server = server(batcher.clone(), Duration::from_secs(10)).await;
     let address = server.address;
     let first = tokio::spawn(async move { post_as(address, "in-commit").await.status });
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    eventually("the first report in the slow store's held commit", || slow.held() == 1).await;
     let second = tokio::spawn(async move { post_as(address, "queued").await.status });
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    eventually("the second report queued for the slow store, committed by the other", || {
+        batcher.queued() == 1 && other.committed().len() == 2
+    })
+    .await;
     let refused = post_as(address, "refused").await;
     assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(refused.header("retry-after"), "1");
@@ -171,13 +183,13 @@ async fn shutdown_commits_every_queued_report_then_refuses_new_ones() {
     let store = TestStore::default();
     store.set(|state| state.gated = true);
     let (batcher, writers) = Batcher::builder().store("test", store.clone()).build();
-    let server = server(batcher, Duration::from_secs(10)).await;
+    let server = server(batcher.clone(), Duration::from_secs(10)).await;
     let address = server.address;
     let waiting: Vec<_> =
         (0..8).map(|n| tokio::spawn(async move { post_as(address, &format!("q{n}")).await.status })).collect();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    eventually("one commit held, 7 reports queued", || store.held() == 1 && batcher.queued() == 7).await;
     let shutdown = tokio::spawn(writers.shutdown());
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    eventually("the shutdown began", || batcher.is_shutting_down()).await;
     assert!(!shutdown.is_finished(), "shutdown waits for the queued commits");
     assert_eq!(post_as(address, "late").await.status, StatusCode::SERVICE_UNAVAILABLE);
     store.set(|state| state.gated = false);

@@ -8,21 +8,26 @@ use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::Bytes;
 use http::{Response, Uri};
 use http_body::Body;
+use http_body_util::combinators::Collect;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use mediadiag::{MediaType, Report};
 use pin_project_lite::pin_project;
 use tokio::time::{Sleep, sleep};
 
 use crate::body::ResponseBody;
+
+/// What `Limited` turns a body's error into.
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
 use crate::facts::{Ids, RequestFacts};
 use crate::handler::{ReportHandler, Reported};
 use crate::layer::Config;
-use crate::limit::{CallbackLimit, CallbackSlot};
+use crate::limit::CallbackSlot;
 use crate::respond::{self, LayerResponse, Outcome};
 
-/// An intercepted request that passed checks 1 to 6, and what reading and calling back need.
+/// An intercepted request that passed checks 1 to 6, and what decoding and calling back need.
 pub(crate) struct Intercepted<H> {
     pub(crate) facts: RequestFacts,
     pub(crate) handler: H,
@@ -46,58 +51,13 @@ impl Called {
     }
 }
 
-/// The body bytes read so far: one frame is kept as it came, more are copied together.
-enum Collected {
-    Nothing,
-    One(Bytes),
-    Many(BytesMut),
-}
-
-impl Collected {
-    fn len(&self) -> usize {
-        match self {
-            Collected::Nothing => 0,
-            Collected::One(bytes) => bytes.len(),
-            Collected::Many(bytes) => bytes.len(),
-        }
-    }
-
-    fn push(&mut self, mut data: impl Buf) {
-        let taken = std::mem::replace(self, Collected::Nothing);
-        *self = match taken {
-            Collected::Nothing => Collected::One(data.copy_to_bytes(data.remaining())),
-            Collected::One(first) => {
-                let mut all = BytesMut::with_capacity(first.len() + data.remaining());
-                all.extend_from_slice(&first);
-                all.extend_from_slice(&data.copy_to_bytes(data.remaining()));
-                Collected::Many(all)
-            }
-            Collected::Many(mut all) => {
-                while data.has_remaining() {
-                    let chunk = data.chunk();
-                    let len = chunk.len();
-                    all.extend_from_slice(chunk);
-                    data.advance(len);
-                }
-                Collected::Many(all)
-            }
-        };
-    }
-
-    fn as_slice(&self) -> &[u8] {
-        match self {
-            Collected::Nothing => &[],
-            Collected::One(bytes) => bytes,
-            Collected::Many(bytes) => bytes,
-        }
-    }
-}
-
 pin_project! {
     /// The future of [`crate::MediaDiagnostics`].
     pub struct ResponseFuture<F, B, H>
     where
         H: ReportHandler,
+        B: Body,
+        B::Error: Into<BoxError>,
     {
         #[pin]
         state: State<F, B, H>,
@@ -110,26 +70,29 @@ pin_project! {
 
 pin_project! {
     #[project = StateProj]
+    #[project_replace = StateTaken]
     enum State<F, B, H>
     where
         H: ReportHandler,
+        B: Body,
+        B::Error: Into<BoxError>,
     {
         /// Not intercepted: the inner service answers.
         Inner {
             #[pin]
             future: F,
         },
-        /// A response of this layer's own, ready to go (`None` once taken).
+        /// A response of this layer's own, ready to go (`None` once taken: the future was
+        /// polled again after it completed).
         Ready {
             response: Option<LayerResponse>,
         },
-        /// Reading the body under the read timeout (the timer starts the first time the body
-        /// is not ready: a body that is all there needs none).
+        /// Reading the whole body, within the body limit, under the read timeout (the timer
+        /// starts the first time the body is not ready: a body that is all there needs none).
         Reading {
             #[pin]
-            body: B,
-            collected: Collected,
-            intercepted: Option<Intercepted<H>>,
+            body: Collect<Limited<B>>,
+            intercepted: Intercepted<H>,
         },
         /// Waiting for the callback under its deadline (started the first time it is pending).
         Calling {
@@ -142,7 +105,12 @@ pin_project! {
     }
 }
 
-impl<F, B, H: ReportHandler> ResponseFuture<F, B, H> {
+impl<F, B, H> ResponseFuture<F, B, H>
+where
+    B: Body,
+    B::Error: Into<BoxError>,
+    H: ReportHandler,
+{
     pub(crate) fn inner(future: F) -> Self {
         ResponseFuture { state: State::Inner { future }, deadline: None }
     }
@@ -152,10 +120,8 @@ impl<F, B, H: ReportHandler> ResponseFuture<F, B, H> {
     }
 
     pub(crate) fn reading(body: B, intercepted: Intercepted<H>) -> Self {
-        ResponseFuture {
-            state: State::Reading { body, collected: Collected::Nothing, intercepted: Some(intercepted) },
-            deadline: None,
-        }
+        let body = Limited::new(body, intercepted.config.body_limit).collect();
+        ResponseFuture { state: State::Reading { body, intercepted }, deadline: None }
     }
 }
 
@@ -175,7 +141,12 @@ pub(crate) fn trace(outcome: Outcome, response: &LayerResponse, path: &str, ids:
 }
 
 /// The state that answers `response`, traced.
-fn answer<F, B, H: ReportHandler>(outcome: Outcome, response: LayerResponse, path: &str, ids: &Ids) -> State<F, B, H> {
+fn answer<F, B: Body<Error: Into<BoxError>>, H: ReportHandler>(
+    outcome: Outcome,
+    response: LayerResponse,
+    path: &str,
+    ids: &Ids,
+) -> State<F, B, H> {
     trace(outcome, &response, path, ids);
     State::Ready { response: Some(response) }
 }
@@ -184,6 +155,7 @@ impl<F, B, H, ResBody, E> Future for ResponseFuture<F, B, H>
 where
     F: Future<Output = Result<Response<ResBody>, E>>,
     B: Body,
+    B::Error: Into<BoxError>,
     H: ReportHandler,
 {
     type Output = Result<Response<ResponseBody<ResBody>>, E>;
@@ -199,12 +171,17 @@ where
                     return Poll::Ready(Ok(response.map(ResponseBody::inner)));
                 }
                 StateProj::Ready { response } => {
-                    // Taken already: polled after it completed. Never a 204 for that.
-                    let response = response.take().unwrap_or_else(impossible_state);
+                    let response = response.take().unwrap_or_else(polled_after_completion);
                     return Poll::Ready(Ok(response.map(ResponseBody::layer)));
                 }
-                StateProj::Reading { body, collected, intercepted } => {
-                    ready!(poll_reading(body, deadline.as_mut(), collected, intercepted, cx))
+                StateProj::Reading { body, intercepted } => {
+                    let read = ready!(poll_read(body, deadline.as_mut(), intercepted.config.read_timeout, cx));
+                    // The body is complete: the state gives up what it holds, by value.
+                    match state.as_mut().project_replace(State::Ready { response: None }) {
+                        StateTaken::Reading { intercepted, .. } => after_reading(read, intercepted),
+                        // `project_replace` returns the variant that was there: Reading.
+                        _ => State::Ready { response: None },
+                    }
                 }
                 StateProj::Calling { callback, timeout, slot: _, called } => {
                     let (outcome, response) =
@@ -222,63 +199,76 @@ where
     }
 }
 
-/// Reads the body; once complete, decodes it and starts the callback.
-fn poll_reading<B: Body, H: ReportHandler, F>(
-    mut body: Pin<&mut B>,
+/// Why reading the body stopped short of the whole body.
+enum ReadFailure {
+    TooLarge,
+    TimedOut,
+    Broken,
+}
+
+/// Waits for the whole body (its size limit enforced by `Limited`), under the read timeout.
+fn poll_read<B>(
+    body: Pin<&mut Collect<Limited<B>>>,
     deadline: Pin<&mut Option<Sleep>>,
-    collected: &mut Collected,
-    intercepted: &mut Option<Intercepted<H>>,
+    timeout: Duration,
     cx: &mut Context<'_>,
-) -> Poll<State<F, B, H>> {
-    let Some(Intercepted { facts, config, .. }) = intercepted.as_ref() else {
-        return Poll::Ready(State::Ready { response: Some(impossible_state()) });
-    };
-    let failed = |outcome, response| Poll::Ready(answer(outcome, response, facts.parts.uri.path(), &facts.ids));
-    loop {
-        match body.as_mut().poll_frame(cx) {
-            Poll::Pending => {
-                if expired(deadline, config.read_timeout, cx) {
-                    return failed(Outcome::ReadTimeout, respond::read_timeout(facts.error_media));
-                }
-                return Poll::Pending;
-            }
-            Poll::Ready(Some(Err(_))) => return failed(Outcome::BodyError, respond::body_error(facts.error_media)),
-            Poll::Ready(Some(Ok(frame))) => {
-                if let Ok(data) = frame.into_data() {
-                    if collected.len().saturating_add(data.remaining()) > config.body_limit {
-                        return failed(Outcome::TooLarge, respond::too_large(facts.error_media));
-                    }
-                    collected.push(data);
-                }
-            }
-            Poll::Ready(None) => break,
-        }
+) -> Poll<Result<Bytes, ReadFailure>>
+where
+    B: Body,
+    B::Error: Into<BoxError>,
+{
+    match body.poll(cx) {
+        // One frame is handed on as it came; only a body of several frames is copied.
+        Poll::Ready(Ok(collected)) => Poll::Ready(Ok(collected.to_bytes())),
+        Poll::Ready(Err(error)) if error.is::<LengthLimitError>() => Poll::Ready(Err(ReadFailure::TooLarge)),
+        Poll::Ready(Err(_)) => Poll::Ready(Err(ReadFailure::Broken)),
+        Poll::Pending if expired(deadline, timeout, cx) => Poll::Ready(Err(ReadFailure::TimedOut)),
+        Poll::Pending => Poll::Pending,
     }
-    let report = match Report::decode(facts.media_type.encoding(), collected.as_slice()) {
+}
+
+/// Once the body is read: the refusal, or the decoded report handed to the callback.
+fn after_reading<F, B: Body<Error: Into<BoxError>>, H: ReportHandler>(
+    read: Result<Bytes, ReadFailure>,
+    intercepted: Intercepted<H>,
+) -> State<F, B, H> {
+    let Intercepted { facts, handler, config } = intercepted;
+    let media = facts.error_media;
+    let refused = |outcome, response| answer(outcome, response, facts.parts.uri.path(), &facts.ids);
+    let body = match read {
+        Ok(body) => body,
+        Err(ReadFailure::TooLarge) => return refused(Outcome::TooLarge, respond::too_large(media)),
+        Err(ReadFailure::TimedOut) => return refused(Outcome::ReadTimeout, respond::read_timeout(media)),
+        Err(ReadFailure::Broken) => return refused(Outcome::BodyError, respond::body_error(media)),
+    };
+    let report = match Report::decode(facts.media_type.encoding(), &body) {
         Ok(report) => report,
-        Err(error) => return failed(Outcome::Undecodable, respond::undecodable(&error, facts.error_media)),
+        Err(error) => return refused(Outcome::Undecodable, respond::undecodable(&error, media)),
     };
-    let Some(Intercepted { facts, handler, config }) = intercepted.take() else {
-        return Poll::Ready(State::Ready { response: Some(impossible_state()) });
+    let Some(slot) = config.callbacks.try_acquire() else {
+        let busy = crate::Rejection::service_unavailable(config.retry_after_seconds);
+        return refused(Outcome::Busy, respond::rejection(&busy, media));
     };
-    let timeout = config.callback_timeout;
-    let slot = match CallbackLimit::try_acquire(config) {
-        Ok(slot) => slot,
-        Err(config) => {
-            let busy = crate::Rejection::service_unavailable(config.retry_after_seconds);
-            let response = respond::rejection(&busy, facts.error_media);
-            return Poll::Ready(answer(Outcome::Busy, response, facts.parts.uri.path(), &facts.ids));
-        }
-    };
+    call_back(Reported { report, facts }, &handler, config.callback_timeout, slot)
+}
+
+/// Hands the report to the callback, a panic while making its future caught.
+fn call_back<F, B: Body<Error: Into<BoxError>>, H: ReportHandler>(
+    reported: Reported,
+    handler: &H,
+    timeout: Duration,
+    slot: CallbackSlot,
+) -> State<F, B, H> {
+    let facts = &reported.facts;
     // Cloning a URI can allocate (a `Bytes` made from a `Vec` is promoted on its first clone),
     // and only the DEBUG event reads it after the callback: keep it only when that is on.
     let uri = tracing::enabled!(target: "tower_mediadiag", tracing::Level::DEBUG).then(|| facts.parts.uri.clone());
-    let called = Called { uri, ids: facts.ids.clone(), error_media: facts.error_media, report };
-    match catch_unwind(AssertUnwindSafe(|| handler.handle(Reported { report, facts }))) {
-        Ok(callback) => Poll::Ready(State::Calling { callback, timeout, slot, called }),
+    let called = Called { uri, ids: facts.ids.clone(), error_media: facts.error_media, report: reported.report };
+    match catch_unwind(AssertUnwindSafe(|| handler.handle(reported))) {
+        Ok(callback) => State::Calling { callback, timeout, slot, called },
         Err(_) => {
             let response = respond::callback_panicked(called.error_media);
-            Poll::Ready(answer(Outcome::CallbackPanicked, response, called.path(), &called.ids))
+            answer(Outcome::CallbackPanicked, response, called.path(), &called.ids)
         }
     }
 }
@@ -306,11 +296,11 @@ fn poll_calling<C: Future<Output = Result<(), crate::Rejection>>>(
     }
 }
 
-/// The answer of a state that should not happen (the future polled after it completed, or
-/// its request gone): 500 ServiceFailure, with an error event. Never 204: the handler did
-/// not accept a report here.
-fn impossible_state() -> LayerResponse {
-    tracing::error!(target: "tower_mediadiag", "reportMediaDiagnostics future in an impossible state: answered 500");
+/// The answer of a future polled again after it completed (which the `Future` contract does
+/// not allow): 500 ServiceFailure, with an error event. Never 204: the handler did not accept
+/// a report here.
+fn polled_after_completion() -> LayerResponse {
+    tracing::error!(target: "tower_mediadiag", "reportMediaDiagnostics future in an impossible state (polled after it completed): answered 500");
     respond::callback_panicked(MediaType::Json)
 }
 

@@ -7,8 +7,6 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::layer::Config;
-
 /// How many callbacks run, and how many may. Shared by every clone of a layer.
 #[derive(Debug)]
 pub(crate) struct CallbackLimit {
@@ -21,29 +19,24 @@ impl CallbackLimit {
         CallbackLimit { running: AtomicUsize::new(0), max }
     }
 
-    /// Takes a slot if one is free; the slot keeps `config` (whose limit this is) and gives
-    /// the slot back when dropped.
-    pub(crate) fn try_acquire(config: Arc<Config>) -> Result<CallbackSlot, Arc<Config>> {
-        let limit = &config.callbacks;
-        let taken = limit
-            .running
-            .fetch_update(Ordering::Acquire, Ordering::Relaxed, |running| (running < limit.max).then_some(running + 1));
-        match taken {
-            Ok(_) => Ok(CallbackSlot { config }),
-            Err(_) => Err(config),
-        }
+    /// Takes a slot if one is free; the slot gives it back when dropped.
+    pub(crate) fn try_acquire(self: &Arc<Self>) -> Option<CallbackSlot> {
+        self.running
+            .fetch_update(Ordering::Acquire, Ordering::Relaxed, |running| (running < self.max).then_some(running + 1))
+            .ok()
+            .map(|_| CallbackSlot { limit: self.clone() })
     }
 }
 
 /// One running callback's slot.
 #[derive(Debug)]
 pub(crate) struct CallbackSlot {
-    config: Arc<Config>,
+    limit: Arc<CallbackLimit>,
 }
 
 impl Drop for CallbackSlot {
     fn drop(&mut self) {
-        self.config.callbacks.running.fetch_sub(1, Ordering::Release);
+        self.limit.running.fetch_sub(1, Ordering::Release);
     }
 }
 
@@ -51,20 +44,16 @@ impl Drop for CallbackSlot {
 mod tests {
     use super::*;
 
-    fn config(max: usize) -> Arc<Config> {
-        Arc::new(Config { callbacks: Arc::new(CallbackLimit::new(max)), ..Config::default() })
-    }
-
     #[test]
     fn slots_are_bounded_and_come_back_when_dropped() {
-        let config = config(2);
-        let first = CallbackLimit::try_acquire(config.clone()).unwrap();
-        let second = CallbackLimit::try_acquire(config.clone()).unwrap();
-        assert!(CallbackLimit::try_acquire(config.clone()).is_err(), "a third is refused");
+        let limit = Arc::new(CallbackLimit::new(2));
+        let first = limit.try_acquire().unwrap();
+        let second = limit.try_acquire().unwrap();
+        assert!(limit.try_acquire().is_none(), "a third is refused");
         drop(first);
-        let third = CallbackLimit::try_acquire(config.clone()).unwrap();
+        let third = limit.try_acquire().unwrap();
         drop((second, third));
-        assert_eq!(config.callbacks.running.load(Ordering::SeqCst), 0);
-        assert!(CallbackLimit::try_acquire(self::config(0)).is_err(), "a limit of 0 refuses all");
+        assert_eq!(limit.running.load(Ordering::SeqCst), 0);
+        assert!(Arc::new(CallbackLimit::new(0)).try_acquire().is_none(), "a limit of 0 refuses all");
     }
 }

@@ -79,6 +79,7 @@ where
     H: ReportHandler,
     A: ScopeSource,
     ReqBody: Body,
+    ReqBody::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     ResBody: Body,
 {
     type Response = Response<ResponseBody<ResBody>>;

@@ -38,6 +38,10 @@ enum Kind {
     SlowBody,
 }
 
+/// The least share of plain valid requests that must be answered 204, in percent. The rest
+/// may meet the 16 callbacks full (503); docs/BENCHMARKS.md gives the shares of full runs.
+const MIN_VALID_204_PERCENT: usize = 20;
+
 impl Kind {
     fn pick(n: usize) -> Kind {
         match n % 200 {
@@ -184,6 +188,17 @@ async fn soak_every_204_is_held_and_every_refusal_has_its_spec_status() {
         assert!(kind.allowed().contains(&status), "request {n} ({kind:?}) got {status}");
         *counts.entry((kind, status)).or_default() += 1;
     }
+    // Every class of valid request was stored at least once, and full callbacks (503) did not
+    // crowd out most of them: a soak in which nothing got through proves nothing.
+    for kind in [Kind::Valid, Kind::SlowCallback] {
+        assert!(counts.get(&(kind, 204)).is_some_and(|&count| count > 0), "no {kind:?} request got 204");
+    }
+    let valid = results.iter().filter(|(_, kind, _)| *kind == Kind::Valid).count();
+    let valid_accepted = counts.get(&(Kind::Valid, 204)).copied().unwrap_or(0);
+    assert!(
+        valid_accepted * 100 >= valid * MIN_VALID_204_PERCENT,
+        "only {valid_accepted} of {valid} valid requests got 204 (at least {MIN_VALID_204_PERCENT}% expected)"
+    );
     let accepted: BTreeSet<String> =
         results.iter().filter(|(_, _, status)| *status == 204).map(|(n, _, _)| format!("c{n}")).collect();
     let held = server.recorder.held();
