@@ -15,8 +15,8 @@ const PROBE_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Asks Linux to schedule this thread as `SCHED_BATCH`: woken by a queued report, it does
 /// not preempt the thread that is serving requests, which goes on queueing more, so one commit
-/// takes many reports (docs/BENCHMARKS.md, "Group commit", has the batch sizes and req/s with
-/// and without it). Elsewhere, or if refused, nothing changes.
+/// takes many reports (docs/BENCHMARKS.md, "What the profile says", gives the batch sizes and
+/// req/s with and without it). Elsewhere, or if refused, nothing changes.
 fn without_wakeup_preemption() {
     #[cfg(target_os = "linux")]
     {
@@ -45,7 +45,8 @@ pub(crate) type Acknowledgements = (Vec<StoreAck>, bool);
 pub(crate) enum Acknowledger {
     /// A task on the runtime that built the batcher. A batch then wakes that runtime once,
     /// and the task answers every request of it without further wake-ups from this thread
-    /// (docs/BENCHMARKS.md, "Group commit", compares it with answering from the writer).
+    /// (docs/BENCHMARKS.md, "What the profile says", compares it with answering from the
+    /// writer).
     Task(mpsc::UnboundedSender<Acknowledgements>),
     /// The writer itself (no runtime was running when the batcher was built).
     Direct,
