@@ -65,10 +65,12 @@ fn prometheus_scrapes_as_many_reports_as_got_204() {
     }
     assert_eq!(accepted, 50);
 
+    // The shipped alert rules are loaded as an operator would, under the job name they expect.
+    let rules = concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/prometheus/alerts.yml");
     let config = dir.path().join("prometheus.yml");
     std::fs::write(
         &config,
-        format!("global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: collector\n    static_configs:\n      - targets: ['{admin}']\n"),
+        format!("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - {rules}\nscrape_configs:\n  - job_name: mediadiag-collector\n    static_configs:\n      - targets: ['{admin}']\n"),
     )
     .unwrap();
     let web = format!("127.0.0.1:{}", free_port());
@@ -94,5 +96,9 @@ fn prometheus_scrapes_as_many_reports_as_got_204() {
     assert_eq!(query(&web, r#"sum(mediadiag_reports_total{error_code="Gone",error_subcode=""})"#), Some(10.0));
     assert_eq!(query(&web, r#"sum(mediadiag_requests_total{status="204"})"#), Some(50.0));
     assert!(query(&web, "sum(mediadiag_store_commit_duration_seconds_count)").is_some_and(|commits| commits >= 1.0));
+    assert_eq!(query(&web, "sum(mediadiag_store_ready)"), Some(1.0), "the one store is ready");
+    let rules = support::request(&web, "GET /api/v1/rules HTTP/1.1\r\nHost: p\r\nConnection: close\r\n\r\n");
+    assert!(rules.body.contains("MediadiagStoreNotReady"), "the shipped rules are loaded: {}", rules.body);
+    assert_eq!(query(&web, "count(ALERTS)"), None, "a healthy collector fires no alert");
     assert!(collector.terminate().success());
 }
