@@ -16,7 +16,7 @@ const BAR_WIDTH: u64 = 40;
 pub(crate) fn run(flags: &Summary) -> ExitCode {
     let url = match StoreUrl::parse(&flags.store) {
         Ok(url) => url,
-        Err(why) => return crate::exit_usage("--store", &flags.store, &why),
+        Err(why) => return crate::exit_usage("--store", &crate::store::redact(&flags.store), &why),
     };
     let since = SystemTime::now().checked_sub(flags.since).unwrap_or(SystemTime::UNIX_EPOCH);
     let rows = match summary_rows(&url, since) {
