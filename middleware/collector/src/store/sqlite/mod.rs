@@ -4,7 +4,7 @@
 mod migrate;
 
 use std::path::Path;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use mediadiag_batch::{Batch, Store, StoreError};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
@@ -41,7 +41,7 @@ impl SqliteStore {
     fn configure(path: &Path, fsync: bool, max_page_count: Option<u64>) -> rusqlite::Result<Connection> {
         let connection = Connection::open(path)?;
         connection.busy_timeout(BUSY_TIMEOUT)?;
-        connection.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        write_ahead_log(&connection)?;
         connection.pragma_update(None, "synchronous", if fsync { "FULL" } else { "NORMAL" })?;
         if let Some(pages) = max_page_count {
             connection.pragma_update_and_check(None, "max_page_count", pages, |_| Ok(()))?;
@@ -69,6 +69,24 @@ impl SqliteStore {
             }
         }
         transaction.commit()
+    }
+}
+
+/// `PRAGMA journal_mode=WAL`, tried again for up to [`BUSY_TIMEOUT`] while SQLite answers
+/// busy. Switching a new file to WAL takes an exclusive lock, and SQLite answers busy at once,
+/// without waiting the busy timeout, when another connection's transaction holds a lock the
+/// switch would deadlock with: collectors that open one new file together.
+fn write_ahead_log(connection: &Connection) -> rusqlite::Result<()> {
+    let deadline = Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match connection.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(())) {
+            Err(rusqlite::Error::SqliteFailure(error, _))
+                if error.code == rusqlite::ErrorCode::DatabaseBusy && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            switched => return switched,
+        }
     }
 }
 
