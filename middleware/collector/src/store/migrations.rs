@@ -70,11 +70,13 @@ fn newer(recorded: i32) -> StoreError {
 }
 
 /// refinery's failure as the store's: a history with a version newer than [`LATEST`] reads
-/// as [`refuse_newer`]'s refusal.
+/// as [`refuse_newer`]'s refusal; a database's error keeps its causes.
 pub(crate) fn failed(error: refinery::Error) -> StoreError {
+    const CONTEXT: &str = "the schema cannot be migrated";
     match error.kind() {
         Kind::MissingVersion(applied) if applied.version() > LATEST => newer(applied.version()),
-        _ => StoreError::with_source("the schema cannot be migrated", error),
+        Kind::Connection(step, cause) => super::failure(&format!("{CONTEXT}: {step}"), cause.as_ref()),
+        _ => super::failure(CONTEXT, &error),
     }
 }
 

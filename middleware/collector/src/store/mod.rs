@@ -11,6 +11,8 @@ mod url;
 
 use std::time::SystemTime;
 
+use mediadiag_batch::StoreError;
+
 pub use jsonl::JsonLines;
 pub use postgres::PostgresStore;
 pub(crate) use row::rfc3339;
@@ -24,6 +26,13 @@ pub use url::{PostgresUrl, StoreUrl, redact};
 pub(crate) enum Dialect {
     Sqlite,
     Postgres,
+}
+
+/// `error` as a store's failure under `context`, every cause in its text: tokio-postgres's own
+/// text names only the kind of failure ("db error", "error performing TLS handshake") and
+/// keeps the server's message, or what was wrong with a certificate, in its causes.
+pub(crate) fn failure(context: &str, error: &dyn std::error::Error) -> StoreError {
+    StoreError::new(format!("{context}: {}", crate::with_causes(error)))
 }
 
 /// The reports received at `since` or later in the store of `url`, counted per

@@ -7,8 +7,7 @@ use std::time::Duration;
 use mediadiag_batch::StoreError;
 use tokio_postgres::Client;
 
-use crate::store::Dialect;
-use crate::store::migrations;
+use crate::store::{Dialect, failure, migrations};
 
 /// Key of the advisory lock (the same as before numbered migrations): "mediadia".
 const SCHEMA_LOCK: i64 = 0x6d65_6469_6164_6961;
@@ -19,7 +18,7 @@ const MIGRATION_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// Migrates the database of `client` to [`migrations::LATEST`], or refuses a newer one.
 pub(super) async fn migrate(client: &mut Client) -> Result<(), StoreError> {
-    let failed = |error| StoreError::with_source("the PostgreSQL schema cannot be migrated", error);
+    let failed = |error| failure("the PostgreSQL schema cannot be migrated", &error);
     let timeout = format!("SET statement_timeout = {}", MIGRATION_TIMEOUT.as_millis());
     client.batch_execute(&timeout).await.map_err(failed)?;
     client.execute("SELECT pg_advisory_lock($1)", &[&SCHEMA_LOCK]).await.map_err(failed)?;
@@ -41,7 +40,7 @@ async fn locked(client: &mut Client) -> Result<(), StoreError> {
 
 /// The largest version in table `mediadiag_schema`, 0 when there is none.
 async fn recorded_version(client: &Client) -> Result<i32, StoreError> {
-    let failed = |error| StoreError::with_source("the PostgreSQL schema version cannot be read", error);
+    let failed = |error| failure("the PostgreSQL schema version cannot be read", &error);
     let exists: bool =
         client.query_one("SELECT to_regclass('mediadiag_schema') IS NOT NULL", &[]).await.map_err(failed)?.get(0);
     if !exists {

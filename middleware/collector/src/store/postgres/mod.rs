@@ -14,7 +14,7 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::row::{ReportRow, report_columns};
 use super::summary::{self, SummaryRow};
-use super::{Dialect, PostgresUrl};
+use super::{Dialect, PostgresUrl, failure};
 
 /// One statement per batch: each column as an array, `received_at` as RFC 3339 text.
 const INSERT: &str = concat!(
@@ -87,7 +87,7 @@ impl PostgresStore {
 
     /// A new connection, its driver spawned on the current runtime.
     async fn connect(&self) -> Result<Client, StoreError> {
-        let failed = |error| StoreError::with_source("connecting to PostgreSQL failed", error);
+        let failed = |error| failure("connecting to PostgreSQL failed", &error);
         match &self.tls {
             None => {
                 let (client, connection) = self.config.connect(NoTls).await.map_err(failed)?;
@@ -130,7 +130,7 @@ impl PostgresStore {
                 if error.is_closed() || self.client.as_ref().is_some_and(Client::is_closed) {
                     self.client = None;
                 }
-                Err(StoreError::with_source("the PostgreSQL commit failed", error))
+                Err(failure("the PostgreSQL commit failed", &error))
             }
         }
     }
@@ -177,7 +177,7 @@ impl Store for PostgresStore {
             Ok(_) => Ok(()),
             Err(error) => {
                 self.client = None;
-                Err(StoreError::with_source("PostgreSQL does not answer", error))
+                Err(failure("PostgreSQL does not answer", &error))
             }
         }
     }
@@ -196,7 +196,7 @@ fn jittered(wait: Duration) -> Duration {
 pub(crate) async fn summary_rows(url: &PostgresUrl, since: SystemTime) -> Result<Vec<SummaryRow>, StoreError> {
     let store = PostgresStore::new(url, Duration::from_secs(30)).map_err(StoreError::new)?;
     let client = store.connect().await?;
-    let failed = |error| StoreError::with_source("the summary query failed", error);
+    let failed = |error| failure("the summary query failed", &error);
     let rows = client.query(&summary::query(Dialect::Postgres), &[&super::rfc3339(since)]).await.map_err(failed)?;
     rows.iter()
         .map(|row| {
