@@ -83,7 +83,16 @@ impl PostgresUrl {
     /// Parses `url`: it names the user, the host and the database; `sslmode` is `disable`,
     /// `prefer` (the default, as in libpq) or `require`.
     pub fn parse(url: &str) -> Result<PostgresUrl, String> {
-        let config: Config = url.parse().map_err(|error| format!("not a PostgreSQL URL: {error}"))?;
+        let config: Config = url.parse().map_err(|error: tokio_postgres::Error| {
+            let why = crate::with_causes(&error);
+            let hint = if why.contains("`sslmode`") {
+                " (sslmode is disable, prefer or require; require verifies the server's certificate and name, \
+                 as libpq's verify-full with sslrootcert=system does)"
+            } else {
+                ""
+            };
+            format!("not a PostgreSQL URL: {why}{hint}")
+        })?;
         if config.get_hosts().is_empty() || config.get_dbname().is_none() || config.get_user().is_none() {
             return Err("a PostgreSQL URL names the user, the host and the database".to_owned());
         }
@@ -172,6 +181,9 @@ mod tests {
         assert_eq!(sslmode("postgres://u@h/db?sslmode=disable"), Ok(SslMode::Disable));
         assert_eq!(sslmode("postgres://u@h/db?sslmode=require"), Ok(SslMode::Require));
         assert_eq!(sslmode("postgres://u@h/db?sslmode=require&sslnegotiation=direct"), Ok(SslMode::Require));
+        let verify_full = PostgresUrl::parse("postgres://u@h/db?sslmode=verify-full").unwrap_err();
+        assert!(verify_full.contains("invalid value for option `sslmode`"), "{verify_full}");
+        assert!(verify_full.contains("require verifies the server's certificate and name"), "{verify_full}");
         for bad in [
             "postgres://h/db",
             "postgres://u@h",
