@@ -22,7 +22,7 @@ use super::Dialect;
 
 /// refinery's history table. Not its default name: a PostgreSQL database may be shared with
 /// another program that uses refinery.
-pub(crate) const HISTORY: &str = "mediadiag_migrations";
+const HISTORY: &str = "mediadiag_migrations";
 
 /// One schema version: its name and its SQL in each dialect.
 struct Version {

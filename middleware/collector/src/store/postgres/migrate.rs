@@ -9,7 +9,8 @@ use tokio_postgres::Client;
 
 use crate::store::{Dialect, failure, migrations};
 
-/// Key of the advisory lock (the same as before numbered migrations): "mediadia".
+/// Key of the advisory lock: "mediadia". Collectors from before numbered migrations took the
+/// same key (as a transaction lock) to create the schema, so they and these take turns too.
 const SCHEMA_LOCK: i64 = 0x6d65_6469_6164_6961;
 
 /// The statement timeout while waiting for the lock and migrating, instead of the commits'
@@ -41,11 +42,10 @@ async fn locked(client: &mut Client) -> Result<(), StoreError> {
 /// The largest version in table `mediadiag_schema`, 0 when there is none.
 async fn recorded_version(client: &Client) -> Result<i32, StoreError> {
     let failed = |error| failure("the PostgreSQL schema version cannot be read", &error);
-    let exists: bool =
-        client.query_one("SELECT to_regclass('mediadiag_schema') IS NOT NULL", &[]).await.map_err(failed)?.get(0);
-    if !exists {
+    let exists = client.query_one("SELECT to_regclass('mediadiag_schema') IS NOT NULL", &[]).await.map_err(failed)?;
+    if !exists.try_get::<_, bool>(0).map_err(failed)? {
         return Ok(0);
     }
     let row = client.query_one("SELECT coalesce(max(version), 0) FROM mediadiag_schema", &[]).await.map_err(failed)?;
-    Ok(row.get(0))
+    row.try_get(0).map_err(failed)
 }
