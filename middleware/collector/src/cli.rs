@@ -57,8 +57,10 @@ pub(crate) struct Serve {
     pub(crate) jwt_issuer: Option<String>,
 
     /// Where reports are committed before their 204: `sqlite:PATH` (optionally
-    /// `?max_page_count=N`), `jsonl:-` (stdout) or `jsonl:PATH`. Repeatable (space-separated
-    /// in the variable): a 204 means every store committed.
+    /// `?max_page_count=N`), `jsonl:-` (stdout), `jsonl:PATH`, or
+    /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=prefer|disable|require]` (or
+    /// `postgresql://`). Repeatable (space-separated in the variable): a 204 means every store
+    /// committed.
     #[arg(
         long = "store",
         env = "MEDIADIAG_STORE",
@@ -135,7 +137,7 @@ pub(crate) struct Serve {
 /// Flags of `summary`.
 #[derive(Debug, Args)]
 pub(crate) struct Summary {
-    /// The store to read (`sqlite:PATH`).
+    /// The store to read: `sqlite:PATH` or `postgres://...` (as `--store`).
     #[arg(long, env = "MEDIADIAG_STORE", value_name = "URL", default_value = DEFAULT_STORE)]
     pub(crate) store: String,
 

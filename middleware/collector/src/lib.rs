@@ -35,7 +35,7 @@ pub fn main() -> ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,refinery_core=warn")),
         )
         .init();
     if let Some(Command::Summary(flags)) = &cli.command {
@@ -87,13 +87,13 @@ fn with_causes(error: &dyn std::error::Error) -> String {
     text
 }
 
-/// A `--store` value for a message: parsed, its name; not parsed, cut before any `@` (which
-/// may follow a password).
+/// A `--store` value for a message or a log line, whether it parses or not: without a
+/// PostgreSQL password (see [`store::redact`]).
 fn redacted(url: &str) -> String {
-    StoreUrl::parse(url).map_or_else(|_| url.split('@').next().unwrap_or_default().to_owned(), |url| url.name())
+    store::redact(url)
 }
 
-/// Opens every `--store` and adds it to the batcher.
+/// Parses every `--store` once, opens it and adds it to the batcher.
 fn open_stores(flags: &Serve) -> Result<BatcherBuilder, ExitCode> {
     let mut batcher = Batcher::builder()
         .queue_capacity(flags.queue_capacity)
@@ -103,20 +103,20 @@ fn open_stores(flags: &Serve) -> Result<BatcherBuilder, ExitCode> {
         let parsed = StoreUrl::parse(url).map_err(|why| exit_usage("--store", &redacted(url), &why))?;
         let name = parsed.name();
         let refused = |error: &dyn std::fmt::Display| exit_usage("--store", &name, &error.to_string());
-        batcher = match &parsed {
+        batcher = match parsed {
             StoreUrl::Sqlite { path, max_page_count } => {
-                let store = SqliteStore::open(path, flags.fsync, *max_page_count).map_err(|e| refused(&e))?;
+                let store = SqliteStore::open(&path, flags.fsync, max_page_count).map_err(|e| refused(&e))?;
                 batcher.store(name, store)
             }
             StoreUrl::JsonLines { path: None } => batcher.store(name, JsonLines::stdout()),
             StoreUrl::JsonLines { path: Some(path) } => {
-                let store = JsonLines::file(path, flags.fsync).map_err(|e| refused(&e))?;
+                let store = JsonLines::file(&path, flags.fsync).map_err(|e| refused(&e))?;
                 batcher.store(name, store)
             }
-            StoreUrl::Postgres { url } => {
+            StoreUrl::Postgres(url) => {
                 // Twice the commit deadline: a commit past the deadline is answered 504 by the
                 // layer, and the statement is cancelled soon after, so the writer goes on.
-                let store = PostgresStore::new(url, *flags.callback_timeout * 2).map_err(|e| refused(&e))?;
+                let store = PostgresStore::new(&url, *flags.callback_timeout * 2).map_err(|e| refused(&e))?;
                 batcher.store(name, store)
             }
         };

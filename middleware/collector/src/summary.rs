@@ -16,9 +16,12 @@ const BAR_WIDTH: u64 = 40;
 pub(crate) fn run(flags: &Summary) -> ExitCode {
     let url = match StoreUrl::parse(&flags.store) {
         Ok(url) => url,
-        Err(why) => return crate::exit_usage("--store", &flags.store, &why),
+        Err(why) => return crate::exit_usage("--store", &crate::store::redact(&flags.store), &why),
     };
-    let since = SystemTime::now().checked_sub(flags.since).unwrap_or(SystemTime::UNIX_EPOCH);
+    // A window that reaches before 1970 starts there: RFC 3339 text is written from there on,
+    // and no report is older.
+    let since =
+        SystemTime::now().checked_sub(flags.since).unwrap_or(SystemTime::UNIX_EPOCH).max(SystemTime::UNIX_EPOCH);
     let rows = match summary_rows(&url, since) {
         Ok(rows) => rows,
         Err(why) => return crate::exit_usage("--store", &url.name(), &why),

@@ -4,9 +4,12 @@
 mod support;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::path::Path;
+use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
+use mediadiag_batch::Store;
+use mediadiag_collector::store::{PostgresStore, PostgresUrl};
 use support::postgres::{Postgres, available};
 use support::{Collector, Phone, SEED_JSON};
 
@@ -240,4 +243,217 @@ fn the_summary_reads_postgres_and_tls_is_required_when_asked() {
     assert!(body.contains("cannot write"), "{body}");
     assert_eq!(Phone::connect(&collector.address).unwrap().report("no-tls", SEED_JSON).unwrap().status, 503);
     assert!(collector.terminate().success());
+}
+
+/// The schema as the collector created it before numbered migrations (schema version 1),
+/// and three reports, one with microseconds.
+const BEFORE_MIGRATIONS: &str = "
+    CREATE TABLE IF NOT EXISTS mediadiag_schema (version integer NOT NULL);
+    CREATE TABLE reports (
+        received_at     timestamptz NOT NULL,
+        application_id  text NOT NULL,
+        conversation_id text NOT NULL,
+        error_code      text,
+        error_subcode   text,
+        media_type      text NOT NULL,
+        user_agent      text,
+        principal       text,
+        remote_addr     text
+    );
+    CREATE INDEX reports_by_time ON reports (received_at, error_code, error_subcode);
+    INSERT INTO mediadiag_schema VALUES (1);
+    INSERT INTO reports VALUES
+        ('2026-12-06T12:50:54.750123Z', '192', 'old-1', 'BadRequest', 'InviteesOnly', 'application/json',
+         'PolycomVVX-VVX_450-UA/6.4.3.5018', NULL, '127.0.0.1:46690'),
+        ('2026-12-06T12:50:54.760Z', '192', 'old-2', 'Gone', NULL, 'application/json', NULL, 'oid-1', '127.0.0.1:46706'),
+        ('2026-12-06T12:50:54.769Z', '192', 'old-3', 'TooManyRequests', 'MediaNegotiationFailure', 'application/xml',
+         NULL, NULL, '127.0.0.1:46708');
+";
+
+/// `count` stores of `url`, each on a thread of its own, probed at once: each connects and
+/// migrates the schema. Their outcomes.
+fn probe_together(url: &str, count: usize) -> Vec<Result<(), String>> {
+    let url = PostgresUrl::parse(url).unwrap();
+    let start = Barrier::new(count);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..count)
+            .map(|_| {
+                scope.spawn(|| {
+                    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                    let mut store = PostgresStore::new(&url, Duration::from_secs(10)).unwrap();
+                    start.wait();
+                    runtime.block_on(store.probe()).map_err(|error| error.to_string())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|handle| handle.join().unwrap()).collect()
+    })
+}
+
+/// What the schema of database `db` is made of: the columns of `reports` and the indexes.
+fn schema(postgres: &Postgres, db: &str) -> (String, String) {
+    let columns = postgres.psql_in(
+        db,
+        "SELECT column_name, data_type, is_nullable FROM information_schema.columns \
+         WHERE table_name IN ('reports', 'mediadiag_schema') ORDER BY table_name, ordinal_position",
+    );
+    let indexes =
+        postgres.psql_in(db, "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1");
+    (columns, indexes)
+}
+
+/// The summary as JSON, read through `url`.
+fn summary(url: &str) -> serde_json::Value {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_mediadiag-collector"))
+        .args(["summary", "--json", "--since", "100years", "--store", url])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn a_database_from_before_migrations_is_upgraded_once_by_stores_migrating_together_and_keeps_every_row() {
+    if !available("a_database_from_before_migrations_is_upgraded_once_by_stores_migrating_together_and_keeps_every_row")
+    {
+        return;
+    }
+    let postgres = Postgres::start();
+    postgres.psql(BEFORE_MIGRATIONS);
+    let rows = "SELECT * FROM reports ORDER BY conversation_id";
+    let before = postgres.psql(rows);
+    let outcomes = probe_together(&postgres.url(), 6);
+    assert!(outcomes.iter().all(Result::is_ok), "{outcomes:?}");
+    assert_eq!(postgres.psql(rows), before, "every old row, unchanged");
+    assert_eq!(
+        postgres.psql("SELECT version, name FROM mediadiag_migrations"),
+        "1|reports\n",
+        "version 1 applied once"
+    );
+    assert_eq!(postgres.psql("SELECT version FROM mediadiag_schema"), "1\n", "the old marker, not repeated");
+
+    // A new database migrated by stores starting together gets the same schema, once.
+    postgres.psql("CREATE DATABASE fresh");
+    let outcomes = probe_together(&postgres.url_of("fresh"), 6);
+    assert!(outcomes.iter().all(Result::is_ok), "{outcomes:?}");
+    assert_eq!(postgres.psql_in("fresh", "SELECT version, name FROM mediadiag_migrations"), "1|reports\n");
+    assert_eq!(postgres.psql_in("fresh", "SELECT version FROM mediadiag_schema"), "1\n");
+    assert_eq!(schema(&postgres, "fresh"), schema(&postgres, "postgres"), "version 1 is the schema from before");
+
+    // The collector appends, and the summary reads old and new rows.
+    let (_dir, collector) = collector(&postgres, &[]);
+    until_204(&collector, "after-upgrade", Duration::from_secs(5));
+    assert!(collector.terminate().success());
+    assert_eq!(stored(&postgres).len(), 4);
+    let summary = summary(&postgres.url());
+    assert_eq!(summary["total"], 4);
+    assert_eq!(summary["first"], "2026-12-06T12:50:54.750Z");
+    assert_eq!(
+        summary["rows"][0],
+        serde_json::json!({"errorCode": "BadRequest", "errorSubcode": "InviteesOnly", "count": 2})
+    );
+
+    // A newer version, as a newer collector records it, is refused with one line.
+    postgres.psql("INSERT INTO mediadiag_schema VALUES (7)");
+    let refused = probe_together(&postgres.url(), 1).remove(0).unwrap_err();
+    assert!(refused.starts_with("the database's schema is version 7; this collector knows version "), "{refused}");
+}
+
+/// Whether each connection of the collector to `postgres` uses TLS: `t` or `f`, one a line.
+fn collector_tls(postgres: &Postgres) -> String {
+    postgres.psql(
+        "SELECT ssl FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) WHERE application_name = 'mediadiag-collector'",
+    )
+}
+
+#[test]
+fn a_url_without_sslmode_prefers_tls_and_uses_plain_tcp_when_the_server_offers_none() {
+    if !available("a_url_without_sslmode_prefers_tls_and_uses_plain_tcp_when_the_server_offers_none") {
+        return;
+    }
+    let postgres = Postgres::start();
+    let url = postgres.url_without_query();
+    assert!(!url.contains('?'));
+    let dir = tempfile::tempdir().unwrap();
+    let collector = Collector::start_in(dir.path(), &["--token", support::TOKEN, "--store", &url]);
+    until_204(&collector, "prefer-1", Duration::from_secs(5));
+    assert_eq!(Phone::connect(&collector.address).unwrap().report("prefer-2", SEED_JSON).unwrap().status, 204);
+    assert_eq!(collector_tls(&postgres), "f\n", "plain TCP: this server has no TLS");
+    let rows = stored(&postgres);
+    assert_eq!((rows.get("prefer-1"), rows.get("prefer-2")), (Some(&1), Some(&1)));
+    assert_eq!(summary(&url)["total"], 2);
+    assert!(collector.terminate().success());
+}
+
+/// The collector's exit status and standard error when it refuses to start.
+fn refused_start(args: &[&str], env: &[(&str, &Path)]) -> (Option<i32>, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_mediadiag-collector"))
+        .args(["--listen", "127.0.0.1:0", "--admin", "off", "--token", support::TOKEN])
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    (output.status.code(), String::from_utf8(output.stderr).unwrap())
+}
+
+#[test]
+fn tls_is_verified_in_prefer_and_require_and_a_failed_verification_never_falls_back_to_plain_tcp() {
+    if !available("tls_is_verified_in_prefer_and_require_and_a_failed_verification_never_falls_back_to_plain_tcp") {
+        return;
+    }
+    let (postgres, certificates) = Postgres::start_with_tls();
+    let dir = tempfile::tempdir().unwrap();
+    let no_roots = dir.path().join("no-roots.pem");
+    std::fs::write(&no_roots, "").unwrap();
+    // The roots are those of SSL_CERT_FILE alone: SSL_CERT_DIR, read as well, names an empty
+    // directory.
+    let empty = tempfile::tempdir().unwrap();
+    let prefer = postgres.url_without_query();
+    let require = format!("{prefer}?sslmode=require");
+    let start = |url: &str, file: &Path| {
+        let env = [("SSL_CERT_FILE", file), ("SSL_CERT_DIR", empty.path())];
+        Collector::start_with_env(dir.path(), &["--token", support::TOKEN, "--store", url], &env)
+    };
+
+    // The server's CA among the roots: TLS, in prefer as in require.
+    for (url, conversation) in [(&prefer, "prefer-trusted"), (&require, "require-trusted")] {
+        let collector = start(url, &certificates.ca);
+        until_204(&collector, conversation, Duration::from_secs(5));
+        assert_eq!(collector_tls(&postgres), "t\n", "{url}");
+        assert!(collector.terminate().success());
+    }
+
+    // A certificate the roots do not vouch for: the connection fails, in prefer too, and is
+    // not made again without TLS.
+    for url in [&prefer, &require] {
+        let collector = start(url, &certificates.other_ca);
+        let failure = collector.stderr_until("the store cannot write");
+        eprintln!("{url}, untrusted:{failure}");
+        assert!(failure.contains("certificate"), "{url}: {failure}");
+        assert_eq!(collector.admin_get("/readyz").0, 503);
+        assert_eq!(Phone::connect(&collector.address).unwrap().report("untrusted", SEED_JSON).unwrap().status, 503);
+        assert_eq!(collector_tls(&postgres), "", "{url}: no connection, with or without TLS");
+        assert!(collector.terminate().success());
+    }
+
+    // No roots at all: prefer starts, says why a server with TLS will fail, and does; require
+    // refuses to start.
+    let collector = start(&prefer, &no_roots);
+    assert!(collector.stderr_until("WARN").contains("no root certificates"));
+    assert!(collector.stderr_until("the store cannot write").contains("certificate"));
+    assert!(collector.terminate().success());
+    let (code, stderr) =
+        refused_start(&["--store", &require], &[("SSL_CERT_FILE", &no_roots), ("SSL_CERT_DIR", empty.path())]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no root certificates"), "{stderr}");
+
+    // sslmode=disable: plain TCP to a server that offers TLS.
+    let collector = start(&postgres.url(), &no_roots);
+    until_204(&collector, "disabled", Duration::from_secs(5));
+    assert_eq!(collector_tls(&postgres), "f\n");
+    assert!(collector.terminate().success());
+    let rows = stored(&postgres);
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(!rows.contains_key("untrusted"));
 }

@@ -281,3 +281,105 @@ fn the_summary_counts_per_code_and_subcode_largest_first() {
     let empty: serde_json::Value = serde_json::from_str(&summary(&["--json", "--since", "1ms"])).unwrap();
     assert_eq!(empty["total"], 0);
 }
+
+/// Every row of table `reports`, all columns as text, in insertion order.
+fn all_rows(path: &std::path::Path) -> Vec<Vec<Option<String>>> {
+    let connection = rusqlite::Connection::open(path).unwrap();
+    let mut query = connection.prepare("SELECT * FROM reports ORDER BY rowid").unwrap();
+    let columns = query.column_count();
+    query
+        .query_map([], |row| (0..columns).map(|column| row.get(column)).collect())
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// The schema versions a database records: `PRAGMA user_version`, and refinery's history.
+fn versions(path: &std::path::Path) -> (i32, Vec<(i32, String)>) {
+    let connection = rusqlite::Connection::open(path).unwrap();
+    let marker = connection.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
+    let mut query = connection.prepare("SELECT version, name FROM mediadiag_migrations ORDER BY version").unwrap();
+    let history = query.query_map([], |row| Ok((row.get(0)?, row.get(1)?))).unwrap().map(Result::unwrap).collect();
+    (marker, history)
+}
+
+/// The tables and indexes of the database (refinery's history left out), their SQL with
+/// whitespace collapsed.
+fn schema(path: &std::path::Path) -> Vec<(String, String)> {
+    let connection = rusqlite::Connection::open(path).unwrap();
+    let mut query = connection
+        .prepare("SELECT name, sql FROM sqlite_master WHERE name != 'mediadiag_migrations' AND sql IS NOT NULL ORDER BY name")
+        .unwrap();
+    query
+        .query_map([], |row| {
+            let sql: String = row.get(1)?;
+            Ok((row.get(0)?, sql.split_whitespace().collect::<Vec<_>>().join(" ")))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// The database written by the collector before numbered migrations: schema version 1 in
+/// `PRAGMA user_version`, no migration history, three reports.
+const FIXTURE_V1: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.db");
+
+#[test]
+fn a_database_from_before_migrations_keeps_every_row_is_recorded_as_version_1_and_appends() {
+    let (dir, path) = database();
+    std::fs::copy(FIXTURE_V1, &path).unwrap();
+    let before = all_rows(&path);
+    assert_eq!(before.len(), 3, "the fixture's reports");
+    let store = sqlite_store(&path);
+    let collector = Collector::start_in(dir.path(), &["--token", support::TOKEN, "--store", &store]);
+    assert_eq!(Phone::connect(&collector.address).unwrap().report("after-upgrade", SEED_JSON).unwrap().status, 204);
+    assert!(collector.terminate().success());
+
+    let after = all_rows(&path);
+    assert_eq!(after[..3], before[..], "the old rows, unchanged");
+    assert_eq!(after.len(), 4);
+    assert_eq!(after[3][2].as_deref(), Some("after-upgrade"));
+    assert_eq!(versions(&path), (1, vec![(1, "reports".to_owned())]));
+    assert_eq!(schema(&path), schema(std::path::Path::new(FIXTURE_V1)), "version 1 changed nothing");
+
+    // The summary reads the old rows and the new one.
+    let output = Command::new(env!("CARGO_BIN_EXE_mediadiag-collector"))
+        .args(["summary", "--json", "--since", "100years", "--store", &store])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(summary["total"], 4);
+    assert_eq!(
+        summary["rows"][0],
+        serde_json::json!({"errorCode": "BadRequest", "errorSubcode": "InviteesOnly", "count": 2})
+    );
+    assert_eq!(summary["first"].as_str(), before[0][0].as_deref(), "the oldest report is the fixture's first");
+}
+
+#[test]
+fn stores_opened_together_on_a_new_file_migrate_it_once_to_the_schema_from_before_migrations() {
+    const STORES: usize = 8;
+    // Several rounds: without the lock, two stores both applying version 1 is a race that
+    // one round may not show.
+    for round in 0..5 {
+        let (_dir, path) = database();
+        let start = std::sync::Barrier::new(STORES);
+        let opened: Vec<Result<(), String>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..STORES)
+                .map(|_| {
+                    scope.spawn(|| {
+                        start.wait();
+                        mediadiag_collector::store::SqliteStore::open(&path, false, None)
+                            .map(drop)
+                            .map_err(|error| error.to_string())
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|handle| handle.join().unwrap()).collect()
+        });
+        assert!(opened.iter().all(Result::is_ok), "round {round}: {opened:?}");
+        assert_eq!(versions(&path), (1, vec![(1, "reports".to_owned())]), "version 1 applied once");
+        assert_eq!(schema(&path), schema(std::path::Path::new(FIXTURE_V1)), "version 1 is the schema from before");
+    }
+}

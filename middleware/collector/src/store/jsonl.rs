@@ -1,14 +1,13 @@
-//! The JSON-lines store: one line per report, appended to stdout or a file, one write (and
-//! with `--fsync` one fsync) per batch.
+//! The JSON-lines store: one line per report (its row's fields in camelCase), appended to
+//! stdout or a file, one write (and with `--fsync` one fsync) per batch.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::Path;
 
-use mediadiag_batch::{Batch, Record, Store, StoreError};
-use serde::Serialize;
+use mediadiag_batch::{Batch, Store, StoreError};
 
-use super::sqlite::rfc3339;
+use super::row::ReportRow;
 
 /// Where the lines go.
 enum Output {
@@ -20,37 +19,6 @@ enum Output {
 pub struct JsonLines {
     output: Output,
     buffer: Vec<u8>,
-}
-
-/// One line: the stored columns in camelCase.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Line<'a> {
-    received_at: String,
-    application_id: &'a str,
-    conversation_id: &'a str,
-    error_code: Option<&'static str>,
-    error_subcode: Option<&'static str>,
-    media_type: &'static str,
-    user_agent: Option<&'a str>,
-    principal: Option<&'a str>,
-    remote_addr: Option<String>,
-}
-
-impl<'a> Line<'a> {
-    fn of(record: &'a Record) -> Self {
-        Line {
-            received_at: rfc3339(record.received_at),
-            application_id: &record.application_id,
-            conversation_id: &record.conversation_id,
-            error_code: record.report.error_code.map(|code| code.as_str()),
-            error_subcode: record.report.error_subcode.map(|subcode| subcode.as_str()),
-            media_type: record.media_type.as_str(),
-            user_agent: record.user_agent.as_deref(),
-            principal: record.principal.as_deref(),
-            remote_addr: record.remote_addr.map(|addr| addr.to_string()),
-        }
-    }
 }
 
 impl JsonLines {
@@ -68,7 +36,7 @@ impl JsonLines {
     fn append(&mut self, batch: &Batch) -> std::io::Result<()> {
         self.buffer.clear();
         for record in batch.records() {
-            serde_json::to_writer(&mut self.buffer, &Line::of(record))?;
+            serde_json::to_writer(&mut self.buffer, &ReportRow::of(record))?;
             self.buffer.push(b'\n');
         }
         match &mut self.output {

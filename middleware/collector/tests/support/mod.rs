@@ -62,8 +62,13 @@ pub struct Collector {
 impl Collector {
     /// Starts the collector in `dir` on ephemeral ports, admin endpoints included.
     pub fn start_in(dir: &Path, args: &[&str]) -> Collector {
+        Collector::start_with_env(dir, args, &[])
+    }
+
+    /// [`Collector::start_in`], with these environment variables set.
+    pub fn start_with_env(dir: &Path, args: &[&str], env: &[(&str, &Path)]) -> Collector {
         let mut command = Command::new(env!("CARGO_BIN_EXE_mediadiag-collector"));
-        command.current_dir(dir).args(["--listen", "127.0.0.1:0"]);
+        command.current_dir(dir).args(["--listen", "127.0.0.1:0"]).envs(env.iter().copied());
         if !args.contains(&"--admin") {
             command.args(["--admin", "127.0.0.1:0"]);
         }

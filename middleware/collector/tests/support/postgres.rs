@@ -14,6 +14,16 @@ pub struct Postgres {
     dir: PathBuf,
     bin: PathBuf,
     port: u16,
+    /// Server settings beyond the address, as `-c name=value` options.
+    settings: String,
+}
+
+/// Certificates made with openssl for a server on 127.0.0.1.
+pub struct Certificates {
+    /// The CA that signed the server's certificate (PEM).
+    pub ca: PathBuf,
+    /// A CA that did not (PEM).
+    pub other_ca: PathBuf,
 }
 
 /// The newest `/usr/lib/postgresql/N/bin` that has `initdb`.
@@ -53,7 +63,7 @@ impl Postgres {
         let dir = std::env::temp_dir().join(format!("mediadiag-pg-{}-{}", std::process::id(), unique()));
         std::fs::create_dir_all(&dir).unwrap();
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let postgres = Postgres { dir, bin, port };
+        let postgres = Postgres { dir, bin, port, settings: String::new() };
         if is_root() {
             let owned = Command::new("chown").args(["-R", "postgres:postgres"]).arg(&postgres.dir).status().unwrap();
             assert!(owned.success(), "chown to the postgres user");
@@ -77,6 +87,63 @@ impl Postgres {
         postgres
     }
 
+    /// A new cluster serving TLS (and plain TCP) with a certificate for 127.0.0.1 signed by a
+    /// CA of its own, started. openssl comes with Debian's postgresql package (through
+    /// ssl-cert).
+    pub fn start_with_tls() -> (Postgres, Certificates) {
+        let mut postgres = Postgres::init();
+        let dir = &postgres.dir;
+        let openssl = |args: &[&str]| {
+            let output = Command::new("openssl").current_dir(dir).args(args).output().expect("openssl");
+            assert!(output.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        };
+        let new_key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+        for ca in ["ca", "other-ca"] {
+            let (key, pem, subject) = (format!("{ca}.key"), format!("{ca}.pem"), format!("/CN=mediadiag test {ca}"));
+            let args = ["req", "-x509", "-days", "2", "-keyout", &key, "-out", &pem, "-subj", &subject];
+            let extensions =
+                ["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign"];
+            openssl(&[&args[..], &new_key, &extensions].concat());
+        }
+        openssl(
+            &[&["req", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"][..], &new_key].concat(),
+        );
+        std::fs::write(
+            dir.join("server.ext"),
+            "subjectAltName=IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n\
+             extendedKeyUsage=serverAuth\n",
+        )
+        .unwrap();
+        openssl(&[
+            "x509",
+            "-req",
+            "-days",
+            "2",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.crt",
+            "-extfile",
+            "server.ext",
+        ]);
+        if is_root() {
+            let owned =
+                Command::new("chown").args(["postgres:postgres", "server.key", "server.crt"]).current_dir(dir).status();
+            assert!(owned.unwrap().success(), "chown the server's key to the postgres user");
+        }
+        postgres.settings =
+            format!("-c ssl=on -c ssl_cert_file={0}/server.crt -c ssl_key_file={0}/server.key", postgres.dir.display());
+        postgres.start_again();
+        let certificates =
+            Certificates { ca: postgres.dir.join("ca.pem"), other_ca: postgres.dir.join("other-ca.pem") };
+        (postgres, certificates)
+    }
+
     fn data(&self) -> PathBuf {
         self.dir.join("data")
     }
@@ -95,7 +162,17 @@ impl Postgres {
 
     /// The collector's `--store` URL.
     pub fn url(&self) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/postgres?sslmode=disable", self.port)
+        self.url_of("postgres")
+    }
+
+    /// The collector's `--store` URL for database `db`.
+    pub fn url_of(&self, db: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{db}?sslmode=disable", self.port)
+    }
+
+    /// The `--store` URL with no query string: sslmode is then `prefer`.
+    pub fn url_without_query(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
     }
 
     /// The port it listens on.
@@ -105,7 +182,8 @@ impl Postgres {
 
     /// Starts the server (again), waiting until it accepts connections.
     pub fn start_again(&self) {
-        let options = format!("-p {} -c listen_addresses=127.0.0.1 -k {}", self.port, self.dir.display());
+        let options =
+            format!("-p {} -c listen_addresses=127.0.0.1 -k {} {}", self.port, self.dir.display(), self.settings);
         let started = self
             .command("pg_ctl")
             .arg("-D")
@@ -133,12 +211,17 @@ impl Postgres {
 
     /// Runs SQL with psql; its output, one row a line, columns separated by `|`.
     pub fn psql(&self, sql: &str) -> String {
-        let output = self.psql_command().args(["-c", sql]).output().unwrap();
+        self.psql_in("postgres", sql)
+    }
+
+    /// Runs SQL with psql in database `db`.
+    pub fn psql_in(&self, db: &str, sql: &str) -> String {
+        let output = self.psql_command(db).args(["-c", sql]).output().unwrap();
         assert!(output.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&output.stderr));
         String::from_utf8(output.stdout).unwrap()
     }
 
-    fn psql_command(&self) -> Command {
+    fn psql_command(&self, db: &str) -> Command {
         let mut command = Command::new(self.bin.join("psql"));
         command.args([
             "-h",
@@ -148,7 +231,7 @@ impl Postgres {
             "-U",
             "postgres",
             "-d",
-            "postgres",
+            db,
             "-At",
             "-v",
             "ON_ERROR_STOP=1",
@@ -158,7 +241,7 @@ impl Postgres {
 
     /// A psql session that holds `ACCESS EXCLUSIVE` on table `reports` until dropped.
     pub fn lock_reports(&self) -> Session {
-        let mut child = self.psql_command().stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+        let mut child = self.psql_command("postgres").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
         let stdin = child.stdin.as_mut().unwrap();
         stdin.write_all(b"BEGIN;\nLOCK TABLE reports IN ACCESS EXCLUSIVE MODE;\nSELECT 'locked';\n").unwrap();
         stdin.flush().unwrap();
