@@ -108,7 +108,7 @@ impl Response {
             let name = header.name.as_bytes();
             if name.eq_ignore_ascii_case(b"content-type") && !content_type_seen {
                 content_type_seen = true;
-                response.media_type = MediaType::from_content_type(header.value);
+                response.media_type = MediaType::parse_content_type(header.value);
             } else if name.eq_ignore_ascii_case(b"retry-after") && response.retry_after == RetryAfter::Absent {
                 response.retry_after = retry_after(header.value);
             } else if name.eq_ignore_ascii_case(b"content-length") {
