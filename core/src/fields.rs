@@ -1,24 +1,28 @@
-//! Where the JSON and XML readers put the fields they read: a report ([`crate::Report`]) or an
-//! error body ([`crate::phone::Reason`]).
+//! What the JSON and XML readers know of the document they read: its [`Schema`] (the root and
+//! the field names), and the [`Fields`] that take the values they find.
 //!
-//! The readers check the whole document (well-formedness, depth, UTF-8) the same way for both;
-//! a [`Schema`] tells them the root and the field names, and a [`Sink`] keeps what they find.
-//! One copy of each reader serves both documents (a second, monomorphized copy of the XML
-//! reader would cost the firmware several KiB).
+//! The readers check the whole document (well-formedness, depth, UTF-8) the same way for
+//! every document, and so do they the fields: each may be given once, and the first failure
+//! wins ([`Tally`]). What a value means, and which values are invalid, is the business of the
+//! [`Fields`] a caller hands them: a report (`crate::report`), or an error body's values
+//! (`crate::phone`). The readers take it as a trait object, so that one copy of each reader
+//! serves both documents: a second, monomorphized copy of the XML reader would cost the
+//! firmware several KiB of flash (`core/firmware/README.md`).
 
 use crate::cursor::Span;
 use crate::error::{DecodeError, DecodeErrorKind, Property};
-use crate::phone::reason::{Found, REASON_SCHEMA};
-use crate::report::{Findings, REPORT_SCHEMA, Report};
 use crate::text::CapturedName;
 
 /// The shape of a document: its XML root and its fields.
 pub(crate) struct Schema {
     /// The local names an XML root may have (in the UCWA namespace).
     pub(crate) roots: &'static [&'static str],
-    /// The field names, index for index with the numbers [`Sink`] receives: JSON members of
+    /// The field names, index for index with the numbers [`Fields`] receives: JSON members of
     /// the root object (names compared ASCII case-insensitively), XML children of the root.
     pub(crate) fields: &'static [&'static str],
+    /// The report property of each field, index for index, which a validation failure names;
+    /// empty when the fields are not report properties.
+    pub(crate) properties: &'static [Property],
     /// XML: true when a field is a `<property name="…">` child of the root (the name compared
     /// ASCII case-insensitively), false when it is a child element named after the field.
     pub(crate) xml_property: bool,
@@ -31,67 +35,79 @@ impl Schema {
     }
 }
 
-/// Where the fields of the document being decoded go: a report's findings, or an error
-/// body's values, kept by the caller of the reader. The first validation failure of either is
-/// kept in the findings, and reported only once the whole document proved well-formed.
+/// Where a reader puts what it finds, the values of the fields numbered as in the [`Schema`],
+/// and why it refuses the document if it does.
+pub(crate) trait Fields {
+    /// The document's shape.
+    fn schema(&self) -> &'static Schema;
+
+    /// Field `field` has the text value `value` (`None`: it cannot be any known name), written
+    /// as the bytes `raw` of the input (escapes and references not decoded). False when the
+    /// value is not valid for the field.
+    fn set(&mut self, field: usize, value: Option<CapturedName<'_>>, raw: Span) -> bool;
+
+    /// The document is refused for `error`. Called at most twice: for the first validation
+    /// failure as soon as it is found, then for a syntax error, which wins over it
+    /// (docs/behaviour.md, section 2), so the last error given is the one to report.
+    fn refuse(&mut self, error: DecodeError);
+}
+
+/// What a reader keeps of the fields while it reads: which were given, and whether one was
+/// invalid yet (only the first validation failure counts).
 ///
-/// The sink lives inside the reader's own frame, and its caller passes one pointer, so that
-/// `Report::from_xml` and `Report::from_json` are tail calls of the shared reader and add no
-/// frame of their own. Measured on the Cortex-M4: findings kept by the callers instead add a
-/// 48-byte frame to the XML decode (1,048 bytes of stack, over its 1 KiB budget).
-pub(crate) struct Sink<'f> {
-    report: Findings,
-    reason: Option<&'f mut Found>,
+/// It lives inside the reader's own frame and keeps no more: the values and the refusal go
+/// to the caller's [`Fields`]. Measured on the Cortex-M4, the first failure kept here as well
+/// took the XML decodes over their stack budget (core/firmware/README.md).
+pub(crate) struct Tally<'f> {
+    fields: &'f mut dyn Fields,
+    /// A bit per field number.
+    given: u8,
+    invalid: bool,
 }
 
-/// The property of a field number of [`REPORT_SCHEMA`].
-fn property(field: usize) -> Property {
-    if field == 0 { Property::ErrorCode } else { Property::ErrorSubcode }
-}
-
-impl<'f> Sink<'f> {
-    /// A sink for a report body (`reason` is `None`), or for an error body whose values go
-    /// to `reason`.
-    pub(crate) fn new(reason: Option<&'f mut Found>) -> Self {
-        Sink { report: Findings::default(), reason }
+impl<'f> Tally<'f> {
+    /// A tally of nothing yet, for `fields`.
+    pub(crate) fn new(fields: &'f mut dyn Fields) -> Self {
+        debug_assert!(fields.schema().fields.len() <= u8::BITS as usize, "a bit per field");
+        Tally { fields, given: 0, invalid: false }
     }
 
     /// The document's shape.
     pub(crate) fn schema(&self) -> &'static Schema {
-        if self.reason.is_some() { &REASON_SCHEMA } else { &REPORT_SCHEMA }
+        self.fields.schema()
     }
 
     /// Field `field` was named at `at`; naming it twice is a validation failure.
     pub(crate) fn given(&mut self, field: usize, at: usize) {
-        match &mut self.reason {
-            Some(found) => {
-                if found.mark_given(field) {
-                    self.report.reject_unnamed(DecodeErrorKind::DuplicateProperty, at);
-                }
-            }
-            None => self.report.mark_given(property(field), at),
+        let bit = 1u8.checked_shl(field as u32).unwrap_or(0);
+        if self.given & bit != 0 {
+            self.reject(field, DecodeErrorKind::DuplicateProperty, at);
         }
+        self.given |= bit;
     }
 
-    /// Field `field` has the text value `value` (`None`: it cannot be any known name), written
-    /// as the bytes `raw` of the input (escapes and references not decoded).
+    /// Field `field`, named at `at`, has the text value `value`, written as the bytes `raw`.
     pub(crate) fn set(&mut self, field: usize, value: Option<CapturedName<'_>>, raw: Span, at: usize) {
-        match &mut self.reason {
-            Some(found) => found.set(field, value, raw),
-            None => self.report.set(property(field), value, at),
+        if !self.fields.set(field, value, raw) {
+            self.reject(field, DecodeErrorKind::UnknownValue, at);
         }
     }
 
-    /// Field `field` has a value that is not text (a JSON number, object…, XML child elements).
+    /// Field `field`, named at `at`, has an invalid value; the first failure wins.
     pub(crate) fn reject(&mut self, field: usize, kind: DecodeErrorKind, at: usize) {
-        match self.reason {
-            Some(_) => self.report.reject_unnamed(kind, at),
-            None => self.report.reject(property(field), kind, at),
+        if !core::mem::replace(&mut self.invalid, true) {
+            let error = match self.schema().properties.get(field) {
+                Some(&property) => DecodeError::for_property(kind, at, property),
+                None => DecodeError::new(kind, at),
+            };
+            self.fields.refuse(error);
         }
     }
 
-    /// The report (empty for an error body), or the first validation failure.
-    pub(crate) fn finish(self) -> Result<Report, DecodeError> {
-        self.report.finish()
+    /// Ends the reading: a syntax error, if the reader met one, refuses the document.
+    pub(crate) fn finish(self, read: Result<(), DecodeError>) {
+        if let Err(error) = read {
+            self.fields.refuse(error);
+        }
     }
 }

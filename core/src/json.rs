@@ -1,51 +1,33 @@
-//! Strict JSON (RFC 8259) decoding of a report body, and encoding.
+//! Strict JSON (RFC 8259) reading of a UCWA document: a report body, or an error body.
 //!
-//! The decoder is a single pass over the bytes with an explicit, bounded stack (a bit per
+//! The reader is a single pass over the bytes with an explicit, bounded stack (a bit per
 //! level), so it cannot recurse, allocate or overflow. It validates the whole document,
 //! unknown members included, and only then reports an invalid property value, so that a
 //! syntax error anywhere always wins over a validation error (docs/behaviour.md, section 2,
 //! checks 8 and 9).
 //!
-//! serde-json-core is not used for decoding: it accepts raw control characters in strings,
-//! skips unknown values without validating them and without a depth bound, and folds every
-//! error into one, so closing those gaps needed a full tokenizer anyway. Nor for encoding:
-//! the output is two fixed keys and two names that never need escaping, which a direct
-//! writer produces several times faster (see docs/BENCHMARKS.md). `Report` implements
-//! `serde::Serialize` with the same output, for reports embedded in larger documents.
+//! serde-json-core is not used: it accepts raw control characters in strings, skips unknown
+//! values without validating them and without a depth bound, and folds every error into one,
+//! so closing those gaps needed a full tokenizer anyway.
 
 use crate::MAX_DEPTH;
 use crate::cursor::{Cursor, Span};
 use crate::error::{DecodeError, DecodeErrorKind as Kind};
-use crate::fields::Sink;
-use crate::phone::reason::Found;
-use crate::report::Report;
-use crate::template::Template;
+use crate::fields::{Fields, Tally};
 use crate::text::{Capture, CapturedName, PlainRun, bom_len, utf8_char};
 
-/// Reads a JSON body, handing the fields of its root object to a report, or to `reason` for an
-/// error body. Gives the report (empty for an error body), or the
-/// first error (a syntax error wins over a validation failure).
+/// Reads a JSON document, handing the values of its root object's fields to `fields`, and
+/// the error that refuses it if any (a syntax error anywhere wins over a validation failure).
 ///
 /// UTF-8 is checked where non-ASCII bytes can be valid, inside strings; anywhere else a
 /// non-ASCII byte is a syntax error already.
-pub(crate) fn decode(input: &[u8], reason: Option<&mut Found>) -> Result<Report, DecodeError> {
-    let mut fields = Sink::new(reason);
+pub(crate) fn decode(input: &[u8], fields: &mut dyn Fields) {
+    let mut tally = Tally::new(fields);
     let mut cursor = Cursor::new(input);
     cursor.advance(bom_len(input));
-    Parser { cursor }.document(&mut fields)?;
-    fields.finish()
+    let read = Parser { cursor }.document(&mut tally);
+    tally.finish(read);
 }
-
-/// The compact JSON encoding: an object with a member per value.
-pub(crate) const TEMPLATE: Template = Template {
-    start: "{",
-    code_start: r#""errorCode":""#,
-    code_end: "\"",
-    subcode_start: r#""errorSubcode":""#,
-    subcode_after_code: r#","errorSubcode":""#,
-    subcode_end: "\"",
-    end: "}",
-};
 
 /// Where the value about to be read goes.
 #[derive(Clone, Copy)]
@@ -102,8 +84,8 @@ impl<'a> Parser<'a> {
         self.cursor.error_or_end(Kind::UnexpectedByte)
     }
 
-    /// Reads the whole document; what it found, valid or not, went to `findings`.
-    fn document(&mut self, findings: &mut Sink<'_>) -> Result<(), DecodeError> {
+    /// Reads the whole document; what it found, valid or not, went to `fields`.
+    fn document(&mut self, fields: &mut Tally<'_>) -> Result<(), DecodeError> {
         self.skip_whitespace();
         match self.cursor.peek() {
             None => return Err(self.cursor.error(Kind::Empty)),
@@ -123,15 +105,15 @@ impl<'a> Parser<'a> {
             if fresh && self.cursor.eat(closer) {
                 nesting.pop();
             } else if nesting.in_array() {
-                opened = self.value(Destination::Ignored, findings, &mut nesting, &mut scratch)?;
+                opened = self.value(Destination::Ignored, fields, &mut nesting, &mut scratch)?;
             } else {
-                let destination = self.member_name(nesting.depth, findings, &mut scratch)?;
+                let destination = self.member_name(nesting.depth, fields, &mut scratch)?;
                 self.skip_whitespace();
                 if !self.cursor.eat(b':') {
                     return Err(self.unexpected());
                 }
                 self.skip_whitespace();
-                opened = self.value(destination, findings, &mut nesting, &mut scratch)?;
+                opened = self.value(destination, fields, &mut nesting, &mut scratch)?;
             }
             if opened {
                 fresh = true;
@@ -163,7 +145,7 @@ impl<'a> Parser<'a> {
     fn member_name(
         &mut self,
         depth: u32,
-        findings: &mut Sink<'_>,
+        fields: &mut Tally<'_>,
         scratch: &mut Capture,
     ) -> Result<Destination, DecodeError> {
         if self.cursor.peek() != Some(b'"') {
@@ -171,10 +153,10 @@ impl<'a> Parser<'a> {
         }
         let at = self.cursor.pos();
         let name = self.text(scratch)?;
-        let schema = findings.schema();
+        let schema = fields.schema();
         match name.filter(|_| depth == 1).and_then(|name| schema.json_field(name)) {
             Some(field) => {
-                findings.given(field, at);
+                fields.given(field, at);
                 Ok(Destination::Field(field))
             }
             None => Ok(Destination::Ignored),
@@ -185,7 +167,7 @@ impl<'a> Parser<'a> {
     fn value(
         &mut self,
         destination: Destination,
-        findings: &mut Sink<'_>,
+        fields: &mut Tally<'_>,
         nesting: &mut Nesting,
         scratch: &mut Capture,
     ) -> Result<bool, DecodeError> {
@@ -199,7 +181,7 @@ impl<'a> Parser<'a> {
                 if let Destination::Field(field) = destination {
                     // The string's content, between its quotes.
                     let raw = Span { start: at + 1, end: self.cursor.pos().saturating_sub(1) };
-                    findings.set(field, text, raw, at);
+                    fields.set(field, text, raw, at);
                 }
                 return Ok(false);
             }
@@ -218,7 +200,7 @@ impl<'a> Parser<'a> {
         if let Destination::Field(field) = destination
             && first != b'n'
         {
-            findings.reject(field, Kind::NotAString, at);
+            fields.reject(field, Kind::NotAString, at);
         }
         Ok(matches!(first, b'{' | b'['))
     }

@@ -35,8 +35,9 @@
 //!   failed), as its logs and metrics name it; only the server crate has outcomes.
 //!
 //! Inside the decoders: a *capture* keeps the first bytes of a value to look it up as a
-//! name; the *findings* are what a decoder has found so far (values, properties given,
-//! the first invalid value); a *binding* is an XML namespace declaration in scope; a
+//! name; the *fields* are where a reader puts the values it finds and why it refuses a
+//! document (a report, or an error body's values), and its *tally* says which fields were
+//! given and whether one was invalid yet; a *binding* is an XML namespace declaration in scope; a
 //! *template* is the fixed text an encoder writes around a report's two values.
 #![no_std]
 #![forbid(unsafe_code)]

@@ -4,7 +4,7 @@
 use core::fmt;
 
 use crate::cursor::Cursor;
-use crate::text::Capture;
+use crate::text::{Capture, has_byte};
 
 /// The two body encodings UCWA speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -142,6 +142,13 @@ impl MediaType {
         {
             return Ok(media);
         }
+        MediaType::parse_content_type(value)
+    }
+
+    /// [`MediaType::from_content_type`] without its fast path: the same answer for every
+    /// value. The phone's response reader uses it, as a phone reads one answer at a time and
+    /// the fast path's flash is better spent elsewhere (core/firmware/README.md).
+    pub(crate) fn parse_content_type(value: &[u8]) -> Result<MediaType, MediaTypeError> {
         let mut parser = HeaderParser { cursor: Cursor::new(value) };
         parser.skip_ows();
         let (type_, subtype) = parser.essence().ok_or(MediaTypeError::Malformed)?;
@@ -194,9 +201,10 @@ impl fmt::Display for MediaType {
     }
 }
 
-/// RFC 9110 `tchar`.
+/// RFC 9110 `tchar`. The crate's byte loop rather than `contains`, for the phone's flash
+/// (core/firmware/README.md).
 fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+    b.is_ascii_alphanumeric() || has_byte(b"!#$%&'*+-.^_`|~", b)
 }
 
 /// A reader of a `Content-Type` or `Accept` value.
@@ -330,5 +338,15 @@ mod tests {
             assert_eq!(MediaType::from_essence(b"APPLICATION", subtype.to_ascii_uppercase().as_bytes()), Some(media));
         }
         assert_eq!(MediaType::from_essence(b"text", b"json"), None);
+    }
+
+    #[test]
+    fn the_fast_path_answers_what_the_parser_answers() {
+        for media in MediaType::ALL {
+            for value in [media.as_str(), media.content_type()] {
+                assert_eq!(MediaType::parse_content_type(value.as_bytes()), Ok(media), "{value}");
+                assert_eq!(MediaType::from_content_type(value.as_bytes()), Ok(media), "{value}");
+            }
+        }
     }
 }

@@ -1,11 +1,12 @@
 //! `Report`: the decoded body, two bytes that everything passes around.
 
 use crate::code::{ErrorCode, ErrorSubcode};
-use crate::error::{DecodeError, DecodeErrorKind, EncodeError, Property};
-use crate::fields::Schema;
+use crate::cursor::Span;
+use crate::error::{DecodeError, EncodeError, Property};
+use crate::fields::{Fields, Schema};
 use crate::media::Encoding;
 use crate::text::CapturedName;
-use crate::{json, xml};
+use crate::{json, template, xml};
 
 /// A reportMediaDiagnostics body: the call termination code and subcode, both optional.
 ///
@@ -31,10 +32,10 @@ impl Report {
     pub const EMPTY: Report = Report { error_code: None, error_subcode: None };
 
     /// The longest output of [`Report::to_json`]: a buffer this long always fits.
-    pub const JSON_MAX_LEN: usize = json::TEMPLATE.len() + ErrorCode::MAX_NAME_LEN + ErrorSubcode::MAX_NAME_LEN;
+    pub const JSON_MAX_LEN: usize = template::JSON.len() + ErrorCode::MAX_NAME_LEN + ErrorSubcode::MAX_NAME_LEN;
 
     /// The longest output of [`Report::to_xml`]: a buffer this long always fits.
-    pub const XML_MAX_LEN: usize = xml::TEMPLATE.len() + ErrorCode::MAX_NAME_LEN + ErrorSubcode::MAX_NAME_LEN;
+    pub const XML_MAX_LEN: usize = template::XML.len() + ErrorCode::MAX_NAME_LEN + ErrorSubcode::MAX_NAME_LEN;
 
     /// A report with both properties set.
     pub const fn new(error_code: ErrorCode, error_subcode: ErrorSubcode) -> Self {
@@ -43,12 +44,16 @@ impl Report {
 
     /// Decodes and validates a JSON body (docs/behaviour.md, section 4).
     pub fn from_json(body: &[u8]) -> Result<Report, DecodeError> {
-        json::decode(body, None)
+        let mut decoded = Ok(Report::EMPTY);
+        json::decode(body, &mut decoded);
+        decoded
     }
 
     /// Decodes and validates an XML body (docs/behaviour.md, section 4).
     pub fn from_xml(body: &[u8]) -> Result<Report, DecodeError> {
-        xml::decode(body, None)
+        let mut decoded = Ok(Report::EMPTY);
+        xml::decode(body, &mut decoded);
+        decoded
     }
 
     /// Decodes a body in the given encoding (see [`crate::MediaType::from_content_type`]).
@@ -70,12 +75,12 @@ impl Report {
     /// # Ok::<(), mediadiag::EncodeError>(())
     /// ```
     pub fn to_json(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
-        json::TEMPLATE.encode(self, out)
+        template::JSON.encode(self, out)
     }
 
     /// Writes the report as a UCWA `<input>` document into `out`, returning the length written.
     pub fn to_xml(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
-        xml::TEMPLATE.encode(self, out)
+        template::XML.encode(self, out)
     }
 
     /// Writes the report in the given encoding.
@@ -105,70 +110,37 @@ impl serde::Serialize for Report {
 }
 
 /// A report body: an `<input>` (or `<resource>`) root with `errorCode` and `errorSubcode`.
-pub(crate) static REPORT_SCHEMA: Schema = Schema {
+static REPORT_SCHEMA: Schema = Schema {
     roots: &["input", "resource"],
     fields: &[Property::ErrorCode.name(), Property::ErrorSubcode.name()],
+    properties: &Property::ALL,
     xml_property: true,
 };
 
-/// What the decoders found so far: the values, which properties were given, and the
-/// first validation failure (reported only once the whole body proved well-formed).
-#[derive(Default)]
-pub(crate) struct Findings {
-    report: Report,
-    given_code: bool,
-    given_subcode: bool,
-    invalid: Option<DecodeError>,
-}
-
-impl Findings {
-    /// Notes that a property was named at `at`; naming it twice is a validation failure.
-    pub(crate) fn mark_given(&mut self, property: Property, at: usize) {
-        let given = match property {
-            Property::ErrorCode => &mut self.given_code,
-            Property::ErrorSubcode => &mut self.given_subcode,
-        };
-        let again = core::mem::replace(given, true);
-        if again {
-            self.reject(property, DecodeErrorKind::DuplicateProperty, at);
-        }
+/// A report being decoded is its own result: a value, a name of its enumeration in any case,
+/// goes into the report, and a refusal replaces it. The report and its refusal share the one
+/// result in the caller's frame, for the XML decode's stack budget (core/firmware/README.md).
+impl Fields for Result<Report, DecodeError> {
+    fn schema(&self) -> &'static Schema {
+        &REPORT_SCHEMA
     }
 
-    /// Sets a property from its captured text; `None` text means it cannot be a known name.
-    pub(crate) fn set(&mut self, property: Property, text: Option<CapturedName<'_>>, at: usize) {
-        let known = match property {
-            Property::ErrorCode => {
-                text.and_then(ErrorCode::from_captured).map(|code| self.report.error_code = Some(code))
+    fn set(&mut self, field: usize, value: Option<CapturedName<'_>>, _raw: Span) -> bool {
+        let mut ignored = Report::EMPTY;
+        let report = self.as_mut().unwrap_or(&mut ignored);
+        match REPORT_SCHEMA.properties.get(field) {
+            Some(Property::ErrorCode) => {
+                value.and_then(ErrorCode::from_captured).map(|code| report.error_code = Some(code)).is_some()
             }
-            Property::ErrorSubcode => {
-                text.and_then(ErrorSubcode::from_captured).map(|subcode| self.report.error_subcode = Some(subcode))
-            }
-        };
-        if known.is_none() {
-            self.reject(property, DecodeErrorKind::UnknownValue, at);
+            Some(Property::ErrorSubcode) => value
+                .and_then(ErrorSubcode::from_captured)
+                .map(|subcode| report.error_subcode = Some(subcode))
+                .is_some(),
+            None => true,
         }
     }
 
-    /// Records a validation failure of an error body's field (no report property); the first
-    /// one wins.
-    pub(crate) fn reject_unnamed(&mut self, kind: DecodeErrorKind, at: usize) {
-        if self.invalid.is_none() {
-            self.invalid = Some(DecodeError::new(kind, at));
-        }
-    }
-
-    /// Records a validation failure; the first one wins.
-    pub(crate) fn reject(&mut self, property: Property, kind: DecodeErrorKind, at: usize) {
-        if self.invalid.is_none() {
-            self.invalid = Some(DecodeError::for_property(kind, at, property));
-        }
-    }
-
-    /// The report, or the first validation failure.
-    pub(crate) fn finish(self) -> Result<Report, DecodeError> {
-        match self.invalid {
-            Some(error) => Err(error),
-            None => Ok(self.report),
-        }
+    fn refuse(&mut self, error: DecodeError) {
+        *self = Err(error);
     }
 }

@@ -29,7 +29,7 @@
 //! ```
 
 mod advice;
-pub(crate) mod reason;
+mod reason;
 mod request;
 mod response;
 

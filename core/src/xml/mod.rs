@@ -1,5 +1,5 @@
-//! Strict XML decoding of a report body (XML 1.0 well-formedness and Namespaces in XML, for
-//! the UCWA subset of docs/behaviour.md, section 4), and encoding.
+//! Strict XML reading of a UCWA document, a report body or an error body (XML 1.0
+//! well-formedness and Namespaces in XML, for the UCWA subset of docs/behaviour.md, section 4).
 //!
 //! The reader keeps the open elements, the namespace declarations in scope and the attribute
 //! names of the tag being read on three bounded stacks ([`MAX_DEPTH`], [`MAX_NAMESPACES`],
@@ -20,10 +20,7 @@ use self::reader::{QName, Reader, Value};
 
 use crate::cursor::{Cursor, Span};
 use crate::error::{DecodeError, DecodeErrorKind as Kind};
-use crate::fields::Sink;
-use crate::phone::reason::Found;
-use crate::report::Report;
-use crate::template::Template;
+use crate::fields::{Fields, Tally};
 use crate::text::{Capture, CapturedName, bom_len, same_bytes};
 use crate::{MAX_ATTRIBUTES, MAX_DEPTH, MAX_NAMESPACES, MAX_START_TAG_LEN};
 
@@ -32,37 +29,35 @@ pub const UCWA_NAMESPACE: &str = "http://schemas.microsoft.com/rtc/2012/03/ucwa"
 const XML_NAMESPACE: &[u8] = b"http://www.w3.org/XML/1998/namespace";
 const XMLNS_NAMESPACE: &[u8] = b"http://www.w3.org/2000/xmlns/";
 
-/// Reads an XML body, handing the fields of its root element to a report, or to `reason` for
-/// an error body. Gives the report (empty for an error body), or the first error (a
-/// well-formedness error wins over a validation failure).
-pub(crate) fn decode(input: &[u8], reason: Option<&mut Found>) -> Result<Report, DecodeError> {
-    check_chars(input)?;
+/// Reads an XML document, handing the values of its root element's fields to `fields`, and
+/// the error that refuses it if any (a well-formedness error anywhere wins over a validation
+/// failure).
+pub(crate) fn decode(input: &[u8], fields: &mut dyn Fields) {
+    let tally = Tally::new(fields);
+    if let Err(error) = check_chars(input) {
+        return tally.finish(Err(error));
+    }
     let mut cursor = Cursor::new(input);
     cursor.advance(bom_len(input));
     let mut document = Document {
         reader: Reader { cursor },
-        findings: Sink::new(reason),
+        fields: tally,
         open: Vec::new(),
         bindings: Vec::new(),
         tag: Tag { start: 0, attributes: Vec::new() },
         property: None,
         text: Capture::trimmed(),
     };
-    let cursor = &document.reader.cursor;
-    if cursor.starts_with(b"<?xml") && cursor.peek_ahead(5).is_some_and(chars::is_space) {
-        document.xml_declaration()?;
-    }
-    document.body()?;
-    document.findings.finish()
+    let read = document.read();
+    document.fields.finish(read);
 }
 
 /// A span inside a start tag, counted from the tag's `<`.
 ///
 /// Sixteen bits each way, which is what keeps the reader within the firmware's 1 KiB stack
 /// budget: a binding takes 10 bytes (32 in scope: 320 bytes) and an attribute name 4 (16 per
-/// tag: 64 bytes). The whole XML decode peaks at 992 bytes of stack on the Cortex-M4
-/// (`core/firmware/run.sh`); spans of two machine words would add about 400 bytes and break
-/// the budget. The price is [`MAX_START_TAG_LEN`].
+/// tag: 64 bytes). Spans of two machine words would add about 400 bytes and break the budget
+/// (the measured peak is in `core/firmware/README.md`). The price is [`MAX_START_TAG_LEN`].
 #[derive(Clone, Copy, Debug, Default)]
 struct TagSpan {
     start: u16,
@@ -155,7 +150,7 @@ struct PropertyValue {
 
 struct Document<'a, 'f> {
     reader: Reader<'a>,
-    findings: Sink<'f>,
+    fields: Tally<'f>,
     /// The open elements, innermost last: where each one's start tag begins (its `<`).
     open: Vec<usize, MAX_DEPTH>,
     /// The namespace declarations in scope, innermost last.
@@ -167,6 +162,15 @@ struct Document<'a, 'f> {
 }
 
 impl Document<'_, '_> {
+    /// The whole document: the optional XML declaration, then the rest.
+    fn read(&mut self) -> Result<(), DecodeError> {
+        let cursor = &self.reader.cursor;
+        if cursor.starts_with(b"<?xml") && cursor.peek_ahead(5).is_some_and(chars::is_space) {
+            self.xml_declaration()?;
+        }
+        self.body()
+    }
+
     /// The whole document after the optional XML declaration: the root element and its
     /// content, with comments, processing instructions and white space around it. One loop
     /// for all three places, without recursion; `self.open` tells where the cursor is.
@@ -477,7 +481,7 @@ impl Document<'_, '_> {
             Namespace::Declared(index) => self.bindings.get(index).is_some_and(|binding| binding.is_ucwa),
             _ => false,
         };
-        let schema = self.findings.schema();
+        let schema = self.fields.schema();
         match self.open.len() {
             0 if !schema.roots.iter().any(|root| same_bytes(local, root.as_bytes())) => {
                 Err(DecodeError::new(Kind::WrongRoot, at))
@@ -495,7 +499,7 @@ impl Document<'_, '_> {
                     schema.fields.iter().position(|field| same_bytes(local, field.as_bytes()))
                 };
                 if let Some(field) = named {
-                    self.findings.given(field, at);
+                    self.fields.given(field, at);
                     if !empty {
                         self.text.restart();
                         self.property = Some(PropertyValue { field: field as u8, at, has_child_element: false });
@@ -560,26 +564,12 @@ impl Document<'_, '_> {
             && let Some(value) = self.property.take()
         {
             if value.has_child_element {
-                self.findings.reject(value.field.into(), Kind::NotAString, value.at);
+                self.fields.reject(value.field.into(), Kind::NotAString, value.at);
             } else if !self.text.is_empty() {
                 let raw = Span { start: self.content_start(value.at), end: at };
-                self.findings.set(value.field.into(), self.text.value(), raw, value.at);
+                self.fields.set(value.field.into(), self.text.value(), raw, value.at);
             }
         }
         Ok(())
     }
 }
-
-/// The XML encoding: a UCWA `<input>` document with a `<property>` per value.
-pub(crate) const TEMPLATE: Template = Template {
-    start: concat!(
-        r#"<?xml version="1.0" encoding="utf-8"?>"#,
-        r#"<input xmlns="http://schemas.microsoft.com/rtc/2012/03/ucwa">"#
-    ),
-    code_start: r#"<property name="errorCode">"#,
-    code_end: "</property>",
-    subcode_start: r#"<property name="errorSubcode">"#,
-    subcode_after_code: r#"<property name="errorSubcode">"#,
-    subcode_end: "</property>",
-    end: "</input>",
-};
