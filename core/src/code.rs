@@ -63,9 +63,9 @@ const fn bucket_count(count: usize) -> usize {
 /// to `index + 1` (0 marks an empty bucket). Built by the compiler, so a lookup hashes once
 /// and compares about one name.
 ///
-/// Measured against a plain scan of the names (callgrind, seed bodies): the scan costs 100
-/// bytes less flash but takes the XML decode from 8,232 to 10,376 instructions (+26%; its
-/// subcode is 79th of 87) and the JSON decode from 1,455 to 1,485, so the table stays.
+/// A plain scan of the names is a little smaller but makes the XML decode of the seed take
+/// many more instructions (its subcode is 79th of 87), so the table stays
+/// (`core/firmware/README.md` and docs/BENCHMARKS.md have the figures).
 #[allow(clippy::indexing_slicing)] // every index is reduced modulo BUCKETS or bounded by len()
 const fn lookup_table<const BUCKETS: usize>(names: &[&str]) -> [u8; BUCKETS] {
     assert!(BUCKETS.is_power_of_two() && names.len() < BUCKETS && names.len() < 255);
@@ -156,8 +156,8 @@ macro_rules! ucwa_enum {
             /// Length in bytes of the longest canonical name.
             pub const MAX_NAME_LEN: usize = longest(&Self::NAMES);
 
-            /// All names run together, with where each one ends and a lookup table. Measured
-            /// in firmware against a table of string slices: 544 bytes of flash less.
+            /// All names run together, with where each one ends and a lookup table: smaller
+            /// in flash than a table of string slices (`core/firmware/README.md`).
             const STORED_NAMES: Names = Names {
                 text: concat!($(stringify!($variant)),+),
                 ends: &name_ends(&Self::NAMES),

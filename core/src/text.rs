@@ -11,14 +11,14 @@ pub(crate) fn bom_len(input: &[u8]) -> usize {
     if starts_with(input, BOM) { BOM.len() } else { 0 }
 }
 
-/// Whether two byte strings are equal: a byte loop, as the names compared are short.
-/// Measured in firmware against `a == b` (memcmp): 92 bytes of flash and 24 of XML stack less.
+/// Whether two byte strings are equal: a byte loop, as the names compared are short, and
+/// `a == b` would link `memcmp` (`core/firmware/README.md`, size tricks).
 pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
-/// Whether `bytes` contain `byte`: a byte loop, as the names searched are short.
-/// Measured in firmware against `contains` (memchr): 116 bytes of flash less.
+/// Whether `bytes` contain `byte`: a byte loop, as the names searched are short, and
+/// `contains` would link `memchr` (`core/firmware/README.md`, size tricks).
 #[allow(clippy::manual_contains)]
 pub(crate) fn has_byte(bytes: &[u8], byte: u8) -> bool {
     bytes.iter().any(|&b| b == byte)
@@ -32,8 +32,8 @@ pub(crate) fn starts_with(bytes: &[u8], prefix: &[u8]) -> bool {
 /// Decodes the UTF-8 character at the start of `bytes`: its code point and length, or `None`
 /// where the bytes are not UTF-8 (overlong forms, surrogates, past U+10FFFF, cut short).
 ///
-/// The crate's own: the XML checks need the code point anyway, and measured in firmware it
-/// is 476 bytes smaller than `core::str::from_utf8` on the character's bytes.
+/// The crate's own: the XML checks need the code point anyway, and it is smaller in flash
+/// than `core::str::from_utf8` on the character's bytes (`core/firmware/README.md`).
 pub(crate) fn utf8_char(bytes: &[u8]) -> Option<(u32, usize)> {
     let &first = bytes.first()?;
     let (len, least, mut code) = match first {
@@ -183,7 +183,7 @@ impl<'a> PlainRun<'a> {
 /// name) while the caller keeps validating. What it keeps otherwise is a [`CapturedName`].
 ///
 /// Word-aligned, so that clearing its buffer takes the same word stores as any other
-/// aligned buffer (one memset routine for the whole crate): 248 bytes of flash less, measured.
+/// aligned buffer (one memset routine for the whole crate; `core/firmware/README.md`).
 #[repr(C, align(4))]
 pub(crate) struct Capture {
     buf: [u8; CAPTURE_LEN],
@@ -250,8 +250,8 @@ impl Capture {
             bytes.iter().for_each(|&byte| self.push(byte));
             return;
         }
-        // A byte loop that stops when the buffer is full: values are short. Measured in
-        // firmware against a slice copy (memcpy): 740 bytes of flash less.
+        // A byte loop that stops when the buffer is full: values are short, and a slice
+        // copy would link `memcpy` (`core/firmware/README.md`, size tricks).
         for &byte in bytes {
             let Some(free) = self.buf.get_mut(usize::from(self.len)) else {
                 self.spoiled = true;
@@ -285,8 +285,8 @@ impl<'a> Writer<'a> {
     }
 
     /// Appends `bytes`, or fails when they do not fit (the buffer then holds a part of them).
-    /// A byte loop: the pieces are short. Measured in firmware against a slice copy
-    /// (memcpy): 748 bytes of flash less.
+    /// A byte loop: the pieces are short, and a slice copy would link `memcpy`
+    /// (`core/firmware/README.md`, size tricks).
     pub(crate) fn put(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
         for &byte in bytes {
             *self.buf.get_mut(self.len).ok_or(EncodeError::BufferTooSmall)? = byte;

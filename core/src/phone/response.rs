@@ -5,9 +5,9 @@ use core::fmt;
 
 use crate::media::{Encoding, MediaType, MediaTypeError};
 
-/// Most header lines an answer may have. `httparse` needs a fixed array of them; 16 take 256
-/// bytes of stack on 32-bit firmware (two slices each; the whole read peaks at 480 bytes) and
-/// are twice what the service sends.
+/// Most header lines an answer may have. `httparse` needs a fixed array of them, on the
+/// stack (two slices each; `core/firmware/README.md` has the read's peak); 16 are twice what
+/// the service sends.
 /// An answer with more is [`ResponseError::TooManyHeaders`].
 pub const MAX_HEADERS: usize = 16;
 

@@ -95,8 +95,9 @@ pub(super) const fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-/// `NameStartChar` below U+10000 as inclusive ranges. Measured in firmware against the
-/// same ranges in a `match`: 52 bytes of flash less (the test below holds it to the `match`).
+/// `NameStartChar` below U+10000 as inclusive ranges: smaller in flash than the same ranges
+/// in a `match` (`core/firmware/README.md`, size tricks); the test below holds it to the
+/// `match`.
 const NAME_START_RANGES: [(u16, u16); 15] = [
     (0x3A, 0x3A), // ':'
     (0x41, 0x5A), // 'A'..='Z'

@@ -54,10 +54,9 @@ pub(crate) fn decode(input: &[u8], fields: &mut dyn Fields) {
 
 /// A span inside a start tag, counted from the tag's `<`.
 ///
-/// Sixteen bits each way, which is what keeps the reader within the firmware's 1 KiB stack
-/// budget: a binding takes 10 bytes (32 in scope: 320 bytes) and an attribute name 4 (16 per
-/// tag: 64 bytes). Spans of two machine words would add about 400 bytes and break the budget
-/// (the measured peak is in `core/firmware/README.md`). The price is [`MAX_START_TAG_LEN`].
+/// Sixteen bits each way, which is what keeps the reader within the firmware's stack budget:
+/// spans of two machine words would break it (`core/firmware/README.md`, "How the stack stays
+/// within budget", has the sizes). The price is [`MAX_START_TAG_LEN`].
 #[derive(Clone, Copy, Debug, Default)]
 struct TagSpan {
     start: u16,
@@ -116,8 +115,8 @@ enum Namespace {
 }
 
 /// An attribute name of the tag being read, where it is; its local part starts after its
-/// colon, found again when needed (names are short). Measured in firmware against keeping
-/// that start too: 32 bytes of stack less for the 16 attributes.
+/// colon, found again when needed (names are short): not keeping that start saves stack for
+/// each of the 16 attributes (`core/firmware/README.md` has the figure).
 #[derive(Clone, Copy, Debug)]
 struct AttributeName {
     name: TagSpan,
@@ -451,8 +450,8 @@ impl Document<'_, '_> {
     /// never the XML namespace (`declare` binds that one to no prefix but `xml`), so only two
     /// declared ones need their URIs compared.
     /// Not inlined: its iterators then take no room in the reader's frame while it reads
-    /// attributes, which measured in firmware is 8 bytes of peak stack less (the XML error
-    /// body decode within its 1 KiB).
+    /// attributes, which keeps the XML error body decode within its stack budget
+    /// (`core/firmware/README.md`).
     #[inline(never)]
     fn same_namespace(&self, a: Namespace, b: Namespace) -> bool {
         match (a, b) {
