@@ -4,7 +4,7 @@
 use core::fmt;
 
 use crate::cursor::Cursor;
-use crate::text::Capture;
+use crate::text::{Capture, has_byte};
 
 /// The two body encodings UCWA speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -201,9 +201,10 @@ impl fmt::Display for MediaType {
     }
 }
 
-/// RFC 9110 `tchar`.
+/// RFC 9110 `tchar`. The crate's byte loop rather than `contains`, for the phone's flash
+/// (core/firmware/README.md).
 fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+    b.is_ascii_alphanumeric() || has_byte(b"!#$%&'*+-.^_`|~", b)
 }
 
 /// A reader of a `Content-Type` or `Accept` value.

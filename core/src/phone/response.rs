@@ -134,19 +134,25 @@ impl Response {
 }
 
 /// A header value without the optional white space around it.
-fn trim(value: &[u8]) -> &[u8] {
-    let is_ows = |b: &u8| matches!(b, b' ' | b'\t');
-    let start = value.iter().position(|b| !is_ows(b)).unwrap_or(value.len());
-    let end = value.iter().rposition(|b| !is_ows(b)).map_or(start, |last| last + 1);
-    value.get(start..end).unwrap_or_default()
+fn trim(mut value: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] | [rest @ .., b' ' | b'\t'] = value {
+        value = rest;
+    }
+    value
 }
 
-/// `1*DIGIT` as a number, saturating at `u64::MAX`.
+/// `1*DIGIT` as a number, saturating at `u64::MAX`. One pass over the digits: the smaller code
+/// on the phone (core/firmware/README.md).
 fn digits(text: &[u8]) -> Option<u64> {
-    if text.is_empty() || !text.iter().all(u8::is_ascii_digit) {
-        return None;
+    let mut n = 0u64;
+    for &b in text {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n = n.saturating_mul(10).saturating_add(u64::from(digit));
     }
-    Some(text.iter().fold(0u64, |n, &d| n.saturating_mul(10).saturating_add(u64::from(d - b'0'))))
+    (!text.is_empty()).then_some(n)
 }
 
 /// A `Retry-After` value: `delta-seconds`, or anything else (an HTTP-date).
