@@ -21,7 +21,7 @@ use core::ops::Range;
 use crate::cursor::Span;
 
 pub use self::call::CallTarget;
-pub(crate) use self::chars::is_unreserved;
+pub(crate) use self::chars::{is_query_char, is_sub_delim, is_unreserved};
 pub use self::escaped::{Decoded, Escaped};
 pub use self::modality::Modality;
 pub(crate) use self::query::parse as parse_query;
