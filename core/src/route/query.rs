@@ -14,6 +14,9 @@ pub const MAX_URI_LEN: usize = 320;
 /// Longest `mediaType`, in bytes once decoded.
 pub const MAX_MEDIA_TYPE_LEN: usize = 32;
 
+// `check` decodes a value into a buffer of the longest bound.
+const _: () = assert!(MAX_CALL_ID_LEN <= MAX_URI_LEN && MAX_MEDIA_TYPE_LEN <= MAX_URI_LEN);
+
 /// A parameter of the Online form's query.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum QueryParameter {
