@@ -10,7 +10,47 @@ use core::fmt;
 use crate::code::{ErrorCode, ErrorSubcode};
 use crate::error::{DecodeError, EncodeError, Property};
 use crate::media::Encoding;
+use crate::route::{QueryError, QueryParameter};
 use crate::text::Writer;
+
+/// What a fault's `parameters` names: a property of the request body, or a parameter of the
+/// request's query.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Parameter {
+    /// A property of the body.
+    Property(Property),
+    /// A parameter of the Online form's query.
+    Query(QueryParameter),
+}
+
+impl Parameter {
+    /// Length in bytes of the longest name.
+    pub const MAX_NAME_LEN: usize = if Property::MAX_NAME_LEN > QueryParameter::MAX_NAME_LEN {
+        Property::MAX_NAME_LEN
+    } else {
+        QueryParameter::MAX_NAME_LEN
+    };
+
+    /// The name, as the request spells it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Parameter::Property(property) => property.name(),
+            Parameter::Query(parameter) => parameter.name(),
+        }
+    }
+}
+
+impl From<Property> for Parameter {
+    fn from(property: Property) -> Self {
+        Parameter::Property(property)
+    }
+}
+
+impl From<QueryParameter> for Parameter {
+    fn from(parameter: QueryParameter) -> Self {
+        Parameter::Query(parameter)
+    }
+}
 
 /// A UCWA error body: code, optional subcode, message, and the invalid property if any.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -23,8 +63,8 @@ pub struct Fault {
     pub message: &'static str,
     /// The byte offset of the problem in the request body, appended to the message.
     pub offset: Option<usize>,
-    /// The invalid property and why, listed under `parameters`.
-    pub parameter: Option<(Property, &'static str)>,
+    /// The invalid property or query parameter and why, listed under `parameters`.
+    pub parameter: Option<(Parameter, &'static str)>,
 }
 
 impl Fault {
@@ -102,7 +142,43 @@ impl Fault {
             subcode: Some(subcode),
             message,
             offset: Some(error.offset()),
-            parameter: error.property().map(|property| (property, error.kind().description())),
+            parameter: error.property().map(|property| (property.into(), error.kind().description())),
+        }
+    }
+
+    /// The 400 BadRequest body for an href of the Online form whose query was refused
+    /// (docs/behaviour.md, section 1.2): ParameterValidationFailure, the message naming the
+    /// parameter, and the parameter with the reason under `parameters`. Nothing of the query
+    /// is repeated; a parameter of another name is not named.
+    ///
+    /// ```
+    /// use mediadiag::route::{DEFAULT_PREFIXES, match_resource};
+    /// use mediadiag::{Encoding, Fault};
+    ///
+    /// let href = "/ucwa/v1/applications/1/communication/callMediaDiagnostics?callId=%G1";
+    /// let error = match_resource(href, &DEFAULT_PREFIXES).unwrap().unwrap_err();
+    /// let mut buf = [0u8; Fault::MAX_LEN];
+    /// let len = Fault::from_query_error(&error).write(Encoding::Json, &mut buf)?;
+    /// assert_eq!(
+    ///     core::str::from_utf8(&buf[..len]).unwrap(),
+    ///     r#"{"code":"BadRequest","subcode":"ParameterValidationFailure","message":"The query parameter callId is missing or not valid.","parameters":{"callId":"a % not followed by two hexadecimal digits"}}"#
+    /// );
+    /// # Ok::<(), mediadiag::EncodeError>(())
+    /// ```
+    pub fn from_query_error(error: &QueryError) -> Fault {
+        let message = match error.parameter {
+            Some(QueryParameter::CallId) => "The query parameter callId is missing or not valid.",
+            Some(QueryParameter::FromUri) => "The query parameter fromUri is missing or not valid.",
+            Some(QueryParameter::ToUri) => "The query parameter toUri is missing or not valid.",
+            Some(QueryParameter::MediaType) => "The query parameter mediaType is missing or not valid.",
+            None => "The query has a malformed parameter.",
+        };
+        Fault {
+            code: ErrorCode::BadRequest,
+            subcode: Some(ErrorSubcode::ParameterValidationFailure),
+            message,
+            offset: None,
+            parameter: error.parameter.map(|parameter| (parameter.into(), error.kind.description())),
         }
     }
 
@@ -206,7 +282,7 @@ impl FaultText {
             + self.parameter_middle.len()
             + self.parameter_end.len()
             + self.end.len();
-        let names = ErrorCode::MAX_NAME_LEN + ErrorSubcode::MAX_NAME_LEN + Property::MAX_NAME_LEN;
+        let names = ErrorCode::MAX_NAME_LEN + ErrorSubcode::MAX_NAME_LEN + Parameter::MAX_NAME_LEN;
         fixed + names + OFFSET_MAX_DIGITS + 2 * self.escape_growth * Fault::MAX_MESSAGE_LEN
     }
 }
@@ -296,7 +372,7 @@ mod tests {
         let subcode = ErrorSubcode::ALL[longest(&ErrorSubcode::NAMES)];
         let text: &'static str = worst.repeat(Fault::MAX_MESSAGE_LEN).leak();
         Fault {
-            parameter: Some((Property::ErrorSubcode, text)),
+            parameter: Some((Property::ErrorSubcode.into(), text)),
             offset: Some(usize::MAX),
             ..Fault::try_new(code, Some(subcode), text).unwrap()
         }

@@ -65,10 +65,10 @@ mod xml;
 
 pub use code::{ErrorCode, ErrorSubcode, UnknownName};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, Property};
-pub use fault::{Fault, MessageTooLong};
+pub use fault::{Fault, MessageTooLong, Parameter};
 pub use media::{Encoding, MediaType, MediaTypeError};
 pub use report::Report;
-pub use route::{Target, match_path};
+pub use route::{Resource, Target, match_path, match_resource};
 pub use scope::{REQUIRED_SCOPES, Scope, Scopes, is_bearer_token};
 pub use xml::UCWA_NAMESPACE;
 

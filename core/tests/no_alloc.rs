@@ -58,6 +58,17 @@ fn decode_encode_faults_and_the_phone_s_side_allocate_nothing() {
             &DEFAULT_PREFIXES,
         )
         .map_or(0, |t| t.application_id().len());
+        // Both href forms, a refused Online query and its fault, decoding a value.
+        let online = "/ucwa/oauth/v1/applications/1/communication/callMediaDiagnostics?callId=c&fromUri=sip%3aa%40b&mediaType=Audio&toUri=sip%3Ab%40c";
+        if let Some(Ok(mediadiag::Resource::Call(call))) = mediadiag::match_resource(online, &DEFAULT_PREFIXES) {
+            let mut text = [0u8; mediadiag::route::MAX_URI_LEN];
+            checks += call.from_uri().decode_into(&mut text).map_or(0, str::len) + call.to_uri().bytes().count();
+            checks += usize::from(call.modality().is_some());
+        }
+        let twice = "/ucwa/v1/applications/1/communication/callMediaDiagnostics?callId=a&callId=b";
+        if let Some(Err(error)) = mediadiag::match_resource(twice, &DEFAULT_PREFIXES) {
+            checks += Fault::from_query_error(&error).write(Encoding::Json, &mut out).unwrap();
+        }
         // The phone's side: a request, an answer's head, its error body in both encodings.
         let request = mediadiag::phone::Request {
             href: b"/ucwa/v1/applications/1/communication/conversations/2/audioVideo/reportMediaDiagnostics",
@@ -69,6 +80,7 @@ fn decode_encode_faults_and_the_phone_s_side_allocate_nothing() {
         };
         let mut wire = [0u8; 512];
         checks += request.write(&mut wire).unwrap();
+        checks += mediadiag::phone::Request { href: online.as_bytes(), ..request }.write(&mut wire).unwrap();
         let answer = b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n\r\n";
         if let Ok(mediadiag::phone::Status::Complete(head)) = mediadiag::phone::Response::read(answer) {
             checks += head.head_len;

@@ -3,6 +3,7 @@
 //! decoded like the service writes them.
 
 use mediadiag::phone::{Field, Name, Reason, Request, RequestError, Response, Status};
+use mediadiag::route::{DEFAULT_PREFIXES, QueryErrorKind, QueryParameter, Resource, match_resource};
 use mediadiag::{Encoding, ErrorCode, ErrorSubcode, Fault, Report};
 use proptest::prelude::*;
 
@@ -118,7 +119,56 @@ fn the_service_s_answers_read_back() {
     }
 }
 
+/// The href Skype for Business Online advertised (reference/online-capture.md).
+const ONLINE: &str = "/ucwa/oauth/v1/applications/10672188129/communication/callMediaDiagnostics?callId=fc86b78dd87947949c7831d88abbb311&fromUri=sip%3adele%40olajide.net&mediaType=Audio&toUri=sip%3adele%40traderlynk.com";
+
+#[test]
+fn an_online_href_is_written_unchanged_once_its_query_holds() {
+    let online = Request { href: ONLINE.as_bytes(), ..request(Report::EMPTY, Encoding::Json) };
+    let mut out = [0u8; 1024];
+    let len = online.write(&mut out).unwrap();
+    assert!(out[..len].starts_with(format!("POST {ONLINE} HTTP/1.1\r\n").as_bytes()), "never re-encoded");
+    parses_back(&online, &out[..len]).unwrap();
+    // A query the server would refuse is refused here, with the server's own error.
+    let twice = format!("{ONLINE}&callId=again");
+    let plus = ONLINE.replace("sip%3adele%40olajide", "tel:+1");
+    let cases = [
+        (twice.as_str(), QueryParameter::CallId, QueryErrorKind::Repeated),
+        ("/x/callMediaDiagnostics", QueryParameter::CallId, QueryErrorKind::Missing),
+        (plus.as_str(), QueryParameter::FromUri, QueryErrorKind::Plus),
+    ];
+    for (href, parameter, kind) in cases {
+        let error = Request { href: href.as_bytes(), ..online }.write(&mut out).unwrap_err();
+        let RequestError::Query(error) = error else { panic!("{href}: {error:?}") };
+        assert_eq!((error.parameter, error.kind), (Some(parameter), kind), "{href}");
+    }
+    // The href's own grammar is checked first; other paths keep any query.
+    let bad = Request { href: b"/x/callMediaDiagnostics?callId=a b", ..online };
+    assert_eq!(bad.write(&mut out), Err(RequestError::Invalid(Field::Href)));
+    let other = Request { href: b"/x/callMediaDiagnostics/x?callId=a&callId=b", ..online };
+    assert!(other.write(&mut out).is_ok());
+}
+
 proptest! {
+    #[test]
+    fn the_phone_refuses_exactly_the_online_queries_the_server_refuses(
+        query in "(&callId=c|&fromUri=f|&toUri=t|&mediaType=Audio|callId|fromUri|toUri|mediaType|x|&|=|a|%4[1G]|%C3|%A9|%00|\\+|%2B|:|@|/|\\?){0,16}",
+    ) {
+        let href = format!("/ucwa/v1/applications/1/communication/callMediaDiagnostics?{query}");
+        let phone = Request { href: href.as_bytes(), ..request(Report::EMPTY, Encoding::Json) }.write(&mut [0u8; 1024]);
+        // Every character generated is a query character; a `%` must start an escape.
+        let escapes_ok = href.match_indices('%').all(|(at, _)| {
+            href.as_bytes().get(at + 1..at + 3).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+        });
+        match match_resource(&href, &DEFAULT_PREFIXES) {
+            // The href's own grammar is checked first.
+            _ if !escapes_ok => prop_assert_eq!(phone, Err(RequestError::Invalid(Field::Href))),
+            Some(Ok(Resource::Call(_))) => prop_assert!(phone.is_ok(), "{:?}", phone),
+            Some(Err(error)) => prop_assert_eq!(phone, Err(RequestError::Query(error))),
+            other => prop_assert!(false, "{:?}", other),
+        }
+    }
+
     #[test]
     fn valid_requests_parse_back_with_httparse(
         report in reports(),
@@ -162,6 +212,8 @@ proptest! {
             Err(RequestError::Invalid(field)) => {
                 prop_assert_eq!(field, [Field::Href, Field::Host, Field::Token, Field::UserAgent][pick]);
             }
+            // An href whose path ends with the Online form's segment has its query checked.
+            Err(RequestError::Query(_)) => prop_assert_eq!(pick, 0),
             Err(RequestError::BufferTooSmall) => prop_assert!(false, "1024 bytes always fit"),
         }
     }

@@ -261,7 +261,9 @@ enum mediadiag_decode_error_kind {
 #define MEDIADIAG_PARTIAL 1
 
 /**
- * The request's `href` is not an absolute path of RFC 3986 path and query characters.
+ * The request's `href` is not an absolute path of RFC 3986 path and query characters, or its
+ * path ends with the Online form's `/callMediaDiagnostics` and its query breaks that form's
+ * rules (docs/behaviour.md, section 1.2: the server would refuse it).
  */
 #define MEDIADIAG_ERR_INVALID_HREF -6
 
@@ -625,7 +627,8 @@ const char *mediadiag_version(void);
  *
  * Returns its length; or [`MEDIADIAG_ERR_INVALID_HREF`], [`MEDIADIAG_ERR_INVALID_HOST`],
  * [`MEDIADIAG_ERR_INVALID_TOKEN`] or [`MEDIADIAG_ERR_INVALID_USER_AGENT`] for the first field
- * that has a byte its place does not allow (a CR, LF, NUL…: nothing can be injected);
+ * that has a byte its place does not allow (a CR, LF, NUL…: nothing can be injected), the
+ * href also for an Online query the server would refuse;
  * [`MEDIADIAG_ERR_BUFFER_TOO_SMALL`] when the request does not fit (never a part of it);
  * [`MEDIADIAG_ERR_INVALID_ARGUMENT`] for an unknown encoding or an out-of-range report;
  * [`MEDIADIAG_ERR_NULL_POINTER`].

@@ -16,7 +16,9 @@ use crate::{
 
 /// The head was read, but not all of it has arrived: call again with more bytes.
 pub const MEDIADIAG_PARTIAL: c_int = 1;
-/// The request's `href` is not an absolute path of RFC 3986 path and query characters.
+/// The request's `href` is not an absolute path of RFC 3986 path and query characters, or its
+/// path ends with the Online form's `/callMediaDiagnostics` and its query breaks that form's
+/// rules (docs/behaviour.md, section 1.2: the server would refuse it).
 pub const MEDIADIAG_ERR_INVALID_HREF: c_int = -6;
 /// The request's `host` is not an RFC 3986 host with an optional port.
 pub const MEDIADIAG_ERR_INVALID_HOST: c_int = -7;
@@ -227,7 +229,8 @@ unsafe fn fields(request: &MediadiagRequest) -> Result<(&[u8], &[u8], &[u8], Opt
 ///
 /// Returns its length; or [`MEDIADIAG_ERR_INVALID_HREF`], [`MEDIADIAG_ERR_INVALID_HOST`],
 /// [`MEDIADIAG_ERR_INVALID_TOKEN`] or [`MEDIADIAG_ERR_INVALID_USER_AGENT`] for the first field
-/// that has a byte its place does not allow (a CR, LF, NUL…: nothing can be injected);
+/// that has a byte its place does not allow (a CR, LF, NUL…: nothing can be injected), the
+/// href also for an Online query the server would refuse;
 /// [`MEDIADIAG_ERR_BUFFER_TOO_SMALL`] when the request does not fit (never a part of it);
 /// [`MEDIADIAG_ERR_INVALID_ARGUMENT`] for an unknown encoding or an out-of-range report;
 /// [`MEDIADIAG_ERR_NULL_POINTER`].
@@ -265,7 +268,7 @@ pub unsafe extern "C" fn mediadiag_write_request(
     match request.write(out) {
         Ok(len) => c_int::try_from(len).unwrap_or(MEDIADIAG_ERR_BUFFER_TOO_SMALL),
         Err(RequestError::BufferTooSmall) => MEDIADIAG_ERR_BUFFER_TOO_SMALL,
-        Err(RequestError::Invalid(Field::Href)) => MEDIADIAG_ERR_INVALID_HREF,
+        Err(RequestError::Invalid(Field::Href) | RequestError::Query(_)) => MEDIADIAG_ERR_INVALID_HREF,
         Err(RequestError::Invalid(Field::Host)) => MEDIADIAG_ERR_INVALID_HOST,
         Err(RequestError::Invalid(Field::Token)) => MEDIADIAG_ERR_INVALID_TOKEN,
         Err(RequestError::Invalid(Field::UserAgent)) => MEDIADIAG_ERR_INVALID_USER_AGENT,
@@ -414,7 +417,7 @@ pub extern "C" fn mediadiag_advice_name(advice: c_int) -> *const c_char {
 pub(crate) fn description(result: c_int) -> Option<&'static str> {
     Some(match result {
         MEDIADIAG_PARTIAL => "the head is not complete: read more bytes\0",
-        MEDIADIAG_ERR_INVALID_HREF => "the href is not valid in a request line\0",
+        MEDIADIAG_ERR_INVALID_HREF => "the href is not valid in a request line, or its Online query is not valid\0",
         MEDIADIAG_ERR_INVALID_HOST => "the host is not valid in a Host header\0",
         MEDIADIAG_ERR_INVALID_TOKEN => "the token is not a bearer token\0",
         MEDIADIAG_ERR_INVALID_USER_AGENT => "the user agent is not a valid header value\0",

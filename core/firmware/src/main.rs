@@ -8,8 +8,10 @@
 //! 3. decodes malformed bodies and checks each verdict (subcode, kind, offset, property);
 //! 4. decodes the worst inputs found for stack use (deep nesting, many namespaces and
 //!    attributes, long bodies).
-//! 5. the phone's side (`phone.rs`): writes the requests of six reports and prints their
-//!    bytes as `request <hex>` lines, reads the service's answers and checks the advice.
+//! 5. the phone's side (`phone.rs`): writes the requests of seven reports (the last to an href
+//!    of the Online form) and prints their bytes as `request <hex>` lines, refuses an Online
+//!    href whose query the server would refuse, reads the service's answers and checks the
+//!    advice.
 //!
 //! Every decode and encode runs under [`stack::measure`], which paints the free stack before
 //! the call and finds the high-water mark after it. The firmware prints the peaks as

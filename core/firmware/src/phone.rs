@@ -10,6 +10,7 @@ use core::hint::black_box;
 
 use cortex_m_semihosting::{hprint, hprintln};
 use mediadiag::phone::{Advice, Name, Reason, Request, RequestError, Response, ResponseError, Status, advise};
+use mediadiag::route::QueryParameter;
 use mediadiag::{DecodeError, Encoding, ErrorCode, ErrorSubcode, Fault, Report};
 
 use crate::{Format, Peak, Run, stack};
@@ -30,8 +31,17 @@ macro_rules! href {
     };
 }
 
-/// The requests written: both encodings, with and without a subcode, a conversation each.
-const REQUESTS: [(&str, Encoding, Report, Option<&str>); 6] = [
+/// The resource of application `firmware` in the Online form, for the call of the href
+/// Skype for Business Online advertised (docs/behaviour.md, section 1.2).
+const ONLINE_HREF: &str = concat!(
+    "/ucwa/oauth/v1/applications/firmware/communication/callMediaDiagnostics",
+    "?callId=fc86b78dd87947949c7831d88abbb311&fromUri=sip%3adele%40olajide.net",
+    "&mediaType=Audio&toUri=sip%3adele%40traderlynk.com"
+);
+
+/// The requests written: both encodings, with and without a subcode, a conversation each;
+/// the last in the Online form.
+const REQUESTS: [(&str, Encoding, Report, Option<&str>); 7] = [
     (href!("fw-json-both"), Encoding::Json, Report::new(ErrorCode::BadRequest, ErrorSubcode::InviteesOnly), None),
     (
         href!("fw-json-code"),
@@ -57,6 +67,12 @@ const REQUESTS: [(&str, Encoding, Report, Option<&str>); 6] = [
         Encoding::Xml,
         Report { error_code: None, error_subcode: Some(ErrorSubcode::Busy) },
         Some("DeskPhone/2.1"),
+    ),
+    (
+        ONLINE_HREF,
+        Encoding::Json,
+        Report::new(ErrorCode::RemoteFailure, ErrorSubcode::MediaFailure),
+        Some("DeskPhone/2.1 (firmware)"),
     ),
 ];
 
@@ -134,6 +150,20 @@ pub fn run(run: &mut Run) -> PhonePeaks {
     let refused = write(&injected, &mut out) == Err(RequestError::Invalid(mediadiag::phone::Field::Token));
     if run.check(refused, Format::Json, "a token with a line break is refused") {
         hprintln!("ok   json request with an injected header refused");
+    }
+    // An Online href whose query the server would refuse: `callId` given twice.
+    let twice = Request {
+        href: b"/ucwa/oauth/v1/applications/firmware/communication/callMediaDiagnostics?callId=a&callId=b",
+        token: TOKEN.as_bytes(),
+        ..injected
+    };
+    let measured = stack::measure(|| write(black_box(&twice), &mut out));
+    run.window_overflowed |= measured.overflowed;
+    peaks.0[0].update(measured.bytes, "request refused for its query");
+    let refused =
+        matches!(measured.value, Err(RequestError::Query(error)) if error.parameter == Some(QueryParameter::CallId));
+    if run.check(refused, Format::Json, "an Online href with callId twice is refused") {
+        hprintln!("ok   json request with an Online query the server would refuse refused");
     }
     answers(run, &mut peaks);
     peaks

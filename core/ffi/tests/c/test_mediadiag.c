@@ -245,6 +245,16 @@ static void requests(void) {
     CHECK(mediadiag_write_request(&bad_agent, out, sizeof out) == MEDIADIAG_ERR_INVALID_USER_AGENT);
     CHECK(mediadiag_write_request(&empty_agent, out, sizeof out) == MEDIADIAG_ERR_INVALID_USER_AGENT);
 
+    /* An Online href is written unchanged; one whose query the server would refuse is not. */
+    mediadiag_request online = REQUEST("/ucwa/oauth/v1/applications/1/communication/callMediaDiagnostics"
+                                       "?callId=c&fromUri=sip%3aa%40b&mediaType=Audio&toUri=sip%3Ab%40c",
+                                       "h", "t", NULL, 0);
+    len = mediadiag_write_request(&online, out, sizeof out);
+    CHECK(len > 0 && contains(out, (size_t)len, "callId=c&fromUri=sip%3aa%40b&mediaType=Audio&toUri=sip%3Ab%40c HTTP/1.1\r\n"));
+    mediadiag_request online_twice = REQUEST("/x/callMediaDiagnostics?callId=c&callId=c&fromUri=a&mediaType=Audio&toUri=b",
+                                             "h", "t", NULL, 0);
+    CHECK(mediadiag_write_request(&online_twice, out, sizeof out) == MEDIADIAG_ERR_INVALID_HREF);
+
     /* Short buffers, NULL pointers, out-of-range arguments. */
     mediadiag_request good = REQUEST("/a", "h", "t", NULL, 0);
     int full = mediadiag_write_request(&good, out, sizeof out);
