@@ -7,6 +7,8 @@ use clap::{Args, Parser, Subcommand};
 use humantime::Duration as Span;
 use mediadiag::{Scope, Scopes};
 
+use crate::store::Dimension;
+
 /// Where reports go when no `--store` is given.
 const DEFAULT_STORE: &str = "sqlite:mediadiag.db";
 
@@ -141,13 +143,67 @@ pub(crate) struct Summary {
     #[arg(long, env = "MEDIADIAG_STORE", value_name = "URL", default_value = DEFAULT_STORE)]
     pub(crate) store: String,
 
-    /// The window: reports received this long ago or later.
-    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = humantime::parse_duration)]
-    pub(crate) since: Duration,
+    /// The window's start: reports received this long ago or later (`24h`, `7d`), or at
+    /// this UTC time or later (`2026-12-01T00:00:00Z`).
+    #[arg(long, value_name = "DURATION|TIME", default_value = "24h", value_parser = parse_moment)]
+    pub(crate) since: Moment,
 
     /// One JSON object on stdout instead of the table, for scripts.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     pub(crate) json: bool,
+
+    /// What to count by: code, subcode, pair, user-agent, application, principal, hour, day.
+    /// Repeatable or comma-separated (`--by pair,day`): one row per combination.
+    #[arg(long, value_name = "DIMENSION", default_value = "pair", value_delimiter = ',', value_parser = parse_dimension)]
+    pub(crate) by: Vec<Dimension>,
+
+    /// The window's end: reports received before this long ago, or before this UTC time.
+    #[arg(long, value_name = "DURATION|TIME", value_parser = parse_moment)]
+    pub(crate) until: Option<Moment>,
+
+    /// At most this many rows (the total still counts every report of the window).
+    #[arg(long, value_name = "N")]
+    pub(crate) limit: Option<u64>,
+
+    /// CSV on stdout instead of the table, for spreadsheets: a header line, then one line per
+    /// row.
+    #[arg(long)]
+    pub(crate) csv: bool,
+}
+
+/// A point in time on the command line: a duration ago, or an RFC 3339 UTC time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Moment {
+    Ago(Duration),
+    At(std::time::SystemTime),
+}
+
+impl Moment {
+    /// The time it names, seen from `now`; never before 1970 (RFC 3339 text is written from
+    /// there on, and no report is older).
+    pub(crate) fn at(self, now: std::time::SystemTime) -> std::time::SystemTime {
+        let time = match self {
+            Moment::Ago(ago) => now.checked_sub(ago).unwrap_or(std::time::UNIX_EPOCH),
+            Moment::At(time) => time,
+        };
+        time.max(std::time::UNIX_EPOCH)
+    }
+}
+
+fn parse_moment(value: &str) -> Result<Moment, String> {
+    if let Ok(ago) = humantime::parse_duration(value) {
+        return Ok(Moment::Ago(ago));
+    }
+    humantime::parse_rfc3339_weak(value)
+        .map(Moment::At)
+        .map_err(|_| format!("{value:?} is neither a duration (24h, 7d) nor a UTC time (2026-12-01T00:00:00Z)"))
+}
+
+fn parse_dimension(value: &str) -> Result<Dimension, String> {
+    Dimension::from_name(value).ok_or_else(|| {
+        let names: Vec<&str> = Dimension::ALL.iter().map(|dimension| dimension.name()).collect();
+        format!("{value:?} is none of {}", names.join(", "))
+    })
 }
 
 /// A static token and the scopes it grants.

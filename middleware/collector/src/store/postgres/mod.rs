@@ -6,14 +6,14 @@
 mod migrate;
 mod tls;
 
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use mediadiag_batch::{Batch, Store, StoreError};
 use tokio_postgres::{Client, Config, NoTls};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::row::{ReportRow, report_columns};
-use super::summary::{self, SummaryRow};
+use super::summary::{Counted, Counting, Reading, latest_sql};
 use super::{Dialect, PostgresUrl, failure};
 
 /// One statement per batch: each column as an array, `received_at` as RFC 3339 text.
@@ -191,17 +191,69 @@ fn jittered(wait: Duration) -> Duration {
     wait.mul_f64(0.5 + random as f64 / 1000.0)
 }
 
-/// The summary's rows from a PostgreSQL store (see [`super::summary_rows`]). Reads only: the
-/// schema is neither created nor migrated.
-pub(crate) async fn summary_rows(url: &PostgresUrl, since: SystemTime) -> Result<Vec<SummaryRow>, StoreError> {
-    let store = PostgresStore::new(url, Duration::from_secs(30)).map_err(StoreError::new)?;
-    let client = store.connect().await?;
-    let failed = |error| failure("the summary query failed", &error);
-    let rows = client.query(&summary::query(Dialect::Postgres), &[&super::rfc3339(since)]).await.map_err(failed)?;
-    rows.iter()
-        .map(|row| {
-            Ok(SummaryRow::new(row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?, row.try_get(4)?))
-        })
-        .collect::<Result<_, tokio_postgres::Error>>()
-        .map_err(failed)
+/// A read-only session with a PostgreSQL store, for `summary` and the admin page: every
+/// transaction is read-only (`default_transaction_read_only=on`), the schema is neither
+/// created nor migrated, and the connection is made again after a failure.
+pub(crate) struct PostgresReader {
+    store: PostgresStore,
+    client: Option<Client>,
+}
+
+impl PostgresReader {
+    /// A reader of the database of `url`, each statement cancelled after `statement_timeout`;
+    /// nothing is connected yet.
+    pub(crate) fn new(url: &PostgresUrl, statement_timeout: Duration) -> Result<PostgresReader, String> {
+        let mut store = PostgresStore::new(url, statement_timeout)?;
+        store.config.options(format!(
+            "-c statement_timeout={} -c default_transaction_read_only=on",
+            statement_timeout.as_millis().max(1)
+        ));
+        Ok(PostgresReader { store, client: None })
+    }
+
+    /// The answers of `countings`, in order, and the latest report's time, read in one
+    /// repeatable-read transaction (one snapshot).
+    pub(crate) async fn read(&mut self, countings: &[Counting]) -> Result<Reading, StoreError> {
+        let answers = self.read_once(countings).await;
+        if answers.is_err() {
+            self.client = None;
+        }
+        answers
+    }
+
+    async fn read_once(&mut self, countings: &[Counting]) -> Result<Reading, StoreError> {
+        if self.client.as_ref().is_none_or(Client::is_closed) {
+            self.client = Some(self.store.connect().await?);
+        }
+        let client = self.client.as_mut().ok_or_else(|| StoreError::new("not connected to PostgreSQL"))?;
+        let failed = |error| failure("the counting query failed", &error);
+        let transaction = client
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await
+            .map_err(failed)?;
+        let mut answers = Vec::with_capacity(countings.len());
+        for counting in countings {
+            let (sql, parameters) = counting.sql(Dialect::Postgres);
+            let parameters: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+                parameters.iter().map(|parameter| parameter as _).collect();
+            let keys = counting.key_columns();
+            let rows = transaction.query(&sql, &parameters).await.map_err(failed)?;
+            let counted = rows
+                .iter()
+                .map(|row| {
+                    let values = (0..keys).map(|column| row.try_get(column)).collect::<Result<_, _>>()?;
+                    Ok(Counted::new(values, row.try_get(keys)?, row.try_get(keys + 1)?, row.try_get(keys + 2)?))
+                })
+                .collect::<Result<_, tokio_postgres::Error>>()
+                .map_err(failed)?;
+            answers.push(counted);
+        }
+        let latest = transaction.query_one(&latest_sql(Dialect::Postgres), &[]).await.map_err(failed)?;
+        let latest = latest.try_get(0).map_err(failed)?;
+        transaction.commit().await.map_err(failed)?;
+        Ok(Reading { answers, latest })
+    }
 }

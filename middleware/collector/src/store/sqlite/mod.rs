@@ -4,14 +4,14 @@
 mod migrate;
 
 use std::path::Path;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use mediadiag_batch::{Batch, Store, StoreError};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
 
 use super::Dialect;
 use super::row::{ReportRow, report_columns};
-use super::summary::{self, SummaryRow};
+use super::summary::{Counted, Counting, Reading, latest_sql};
 
 const INSERT: &str =
     concat!("INSERT INTO reports (", report_columns!(), ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
@@ -109,16 +109,55 @@ impl Store for SqliteStore {
     }
 }
 
-/// The reports received at `since` or later, counted per (error_code, error_subcode), largest
-/// first. Opens the database read-only, and never migrates it.
-pub(crate) fn summary_rows(path: &Path, since: SystemTime) -> rusqlite::Result<Vec<SummaryRow>> {
-    let connection = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    connection.busy_timeout(BUSY_TIMEOUT)?;
-    let mut query = connection.prepare(&summary::query(Dialect::Sqlite))?;
-    let rows = query.query_map([super::rfc3339(since)], |row| {
-        Ok(SummaryRow::new(row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
-    })?;
-    rows.collect()
+/// A read-only connection to a SQLite store, for `summary` and the admin page: opened with
+/// `SQLITE_OPEN_READ_ONLY`, never migrated, made again after a failure.
+pub(crate) struct SqliteReader {
+    path: std::path::PathBuf,
+    connection: Option<Connection>,
+}
+
+impl SqliteReader {
+    /// A reader of the database at `path`; nothing is opened yet.
+    pub(crate) fn new(path: &Path) -> SqliteReader {
+        SqliteReader { path: path.to_owned(), connection: None }
+    }
+
+    /// The answers of `countings`, in order, and the latest report's time, read in one
+    /// transaction (one snapshot).
+    pub(crate) fn read(&mut self, countings: &[Counting]) -> rusqlite::Result<Reading> {
+        let answers = self.read_once(countings);
+        if answers.is_err() {
+            // Opened again next time: the file may have been replaced or repaired.
+            self.connection = None;
+        }
+        answers
+    }
+
+    fn read_once(&mut self, countings: &[Counting]) -> rusqlite::Result<Reading> {
+        let connection = match &mut self.connection {
+            Some(connection) => connection,
+            None => {
+                let connection = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+                connection.busy_timeout(BUSY_TIMEOUT)?;
+                self.connection.insert(connection)
+            }
+        };
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let mut answers = Vec::with_capacity(countings.len());
+        for counting in countings {
+            let (sql, parameters) = counting.sql(Dialect::Sqlite);
+            let keys = counting.key_columns();
+            let mut query = transaction.prepare_cached(&sql)?;
+            let rows = query.query_map(rusqlite::params_from_iter(parameters.iter()), |row| {
+                let values = (0..keys).map(|column| row.get(column)).collect::<rusqlite::Result<_>>()?;
+                Ok(Counted::new(values, row.get(keys)?, row.get(keys + 1)?, row.get(keys + 2)?))
+            })?;
+            answers.push(rows.collect::<rusqlite::Result<_>>()?);
+        }
+        let latest = transaction.query_row(&latest_sql(Dialect::Sqlite), [], |row| row.get(0))?;
+        transaction.finish()?;
+        Ok(Reading { answers, latest })
+    }
 }
 
 #[cfg(test)]
