@@ -12,11 +12,16 @@ const INTERVAL: Duration = Duration::from_secs(60);
 /// Responses per status code (100 to 599).
 pub(crate) struct Activity {
     by_status: [AtomicU64; 500],
+    /// The same, never taken: the counts since start, for the admin page.
+    since_start: [AtomicU64; 500],
 }
 
 impl Activity {
     pub(crate) fn new() -> Self {
-        Activity { by_status: std::array::from_fn(|_| AtomicU64::new(0)) }
+        Activity {
+            by_status: std::array::from_fn(|_| AtomicU64::new(0)),
+            since_start: std::array::from_fn(|_| AtomicU64::new(0)),
+        }
     }
 
     /// Counts one response.
@@ -24,6 +29,18 @@ impl Activity {
         if let Some(counter) = self.by_status.get(usize::from(status.as_u16()).wrapping_sub(100)) {
             counter.fetch_add(1, Ordering::Relaxed);
         }
+        if let Some(counter) = self.since_start.get(usize::from(status.as_u16()).wrapping_sub(100)) {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The responses since start per status, those with any.
+    pub(crate) fn since_start(&self) -> Vec<(u16, u64)> {
+        (100..)
+            .zip(&self.since_start)
+            .map(|(status, counter)| (status, counter.load(Ordering::Relaxed)))
+            .filter(|(_, count)| *count > 0)
+            .collect()
     }
 
     /// The counts since the last call, as `204=1200 401=3`, and their total; taken, so the
@@ -67,5 +84,6 @@ mod tests {
         }
         assert_eq!(activity.take(), (4, "204=2 401=1 503=1".to_owned()));
         assert_eq!(activity.take(), (0, String::new()));
+        assert_eq!(activity.since_start(), [(204, 2), (401, 1), (503, 1)]);
     }
 }

@@ -1,7 +1,9 @@
 //! The admin endpoints: `GET /metrics` (Prometheus text format), `GET /healthz` (200 while
-//! the process runs), `GET /readyz` (200 when every store accepts writes, else 503).
+//! the process runs), `GET /readyz` (200 when every store accepts writes, else 503), and the
+//! operator's page at `GET /` ([`crate::page`]).
 
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -14,10 +16,14 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 use tower_mediadiag::metrics::{REPORTS_TOTAL, REQUESTS_TOTAL};
 
+use crate::page::Page;
+
 /// Whether a store accepts writes (1) or not (0), as `/readyz` tells: gauge, label `store`.
 pub(crate) const STORE_READY: &str = "mediadiag_store_ready";
 /// Connections closed at once because `--max-connections` were open: counter.
 pub(crate) const CONNECTIONS_REFUSED_TOTAL: &str = "mediadiag_connections_refused_total";
+/// Rows deleted by `--retention`: counter, label `store`.
+pub(crate) const STORE_ROWS_DELETED_TOTAL: &str = "mediadiag_store_rows_deleted_total";
 
 /// Bucket bounds of the commit duration histogram, 50 µs to 10 s.
 const COMMIT_SECONDS: [f64; 14] =
@@ -40,11 +46,12 @@ pub(crate) fn install_recorder() -> Result<PrometheusHandle, String> {
     metrics::describe_gauge!(STORE_QUEUE_REPORTS, "Reports waiting in a store's queue.");
     metrics::describe_gauge!(STORE_READY, "Whether the store accepts writes (1) or not (0).");
     metrics::describe_counter!(CONNECTIONS_REFUSED_TOTAL, "Connections closed at once over --max-connections.");
+    metrics::describe_counter!(STORE_ROWS_DELETED_TOTAL, "Rows older than --retention deleted from a store.");
     Ok(handle)
 }
 
 /// Serves the admin endpoints on `listener` until the process ends.
-pub(crate) async fn serve(listener: TcpListener, metrics: PrometheusHandle, batcher: Batcher) {
+pub(crate) async fn serve(listener: TcpListener, metrics: PrometheusHandle, batcher: Batcher, page: Arc<Page>) {
     let upkeep = metrics.clone();
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(Duration::from_secs(5));
@@ -55,10 +62,10 @@ pub(crate) async fn serve(listener: TcpListener, metrics: PrometheusHandle, batc
     });
     loop {
         let Ok((stream, _)) = listener.accept().await else { continue };
-        let (metrics, batcher) = (metrics.clone(), batcher.clone());
+        let (metrics, batcher, page) = (metrics.clone(), batcher.clone(), page.clone());
         let service = hyper::service::service_fn(move |request| {
-            let response = answer(&request, &metrics, &batcher);
-            async move { Ok::<_, Infallible>(response) }
+            let (metrics, batcher, page) = (metrics.clone(), batcher.clone(), page.clone());
+            async move { Ok::<_, Infallible>(answer(&request, &metrics, &batcher, &page).await) }
         });
         tokio::spawn(async move {
             let connection = hyper::server::conn::http1::Builder::new()
@@ -70,11 +77,17 @@ pub(crate) async fn serve(listener: TcpListener, metrics: PrometheusHandle, batc
     }
 }
 
-fn answer<B>(request: &Request<B>, metrics: &PrometheusHandle, batcher: &Batcher) -> Response<Full<Bytes>> {
+async fn answer<B>(
+    request: &Request<B>,
+    metrics: &PrometheusHandle,
+    batcher: &Batcher,
+    page: &Page,
+) -> Response<Full<Bytes>> {
     if request.method() != Method::GET {
         return text(StatusCode::METHOD_NOT_ALLOWED, "only GET\n".to_owned());
     }
     match request.uri().path() {
+        "/" => page.answer(request).await,
         "/metrics" => {
             for (store, ready) in batcher.readiness() {
                 metrics::gauge!(STORE_READY, "store" => store.to_owned()).set(if ready { 1.0 } else { 0.0 });

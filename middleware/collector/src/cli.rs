@@ -134,6 +134,17 @@ pub(crate) struct Serve {
     /// then queued reports commit, within this one deadline. A second signal exits at once.
     #[arg(long, env = "MEDIADIAG_DRAIN_TIMEOUT", value_name = "DURATION", default_value_t = Span::from(Duration::from_secs(30)))]
     pub(crate) drain_timeout: Span,
+
+    /// A file whose first line is the admin page's password: the page (`GET /` on --admin)
+    /// then asks for it (HTTP Basic, any user name) and shows principals too. Without it the
+    /// page is open and shows no personal data.
+    #[arg(long, env = "MEDIADIAG_ADMIN_PASSWORD_FILE", value_name = "PATH")]
+    pub(crate) admin_password_file: Option<std::path::PathBuf>,
+
+    /// Delete reports older than this from the sqlite: and postgres:// stores, in the
+    /// background, in small transactions. Without it every report is kept.
+    #[arg(long, env = "MEDIADIAG_RETENTION", value_name = "DURATION")]
+    pub(crate) retention: Option<Span>,
 }
 
 /// Flags of `summary`.

@@ -9,6 +9,7 @@
 mod activity;
 mod admin;
 mod cli;
+mod page;
 mod scopes;
 mod server;
 pub mod store;
@@ -171,16 +172,31 @@ async fn run(flags: Serve) -> ExitCode {
         .max_concurrent_callbacks(flags.max_concurrent_callbacks)
         .retry_after(flags.retry_after);
     let service = ServiceBuilder::new().layer(layer).service_fn(server::not_found);
+    let activity = Arc::new(Activity::new());
     if let Some(admin) = admin {
         if let Ok(admin_address) = admin.local_addr() {
             tracing::info!("admin endpoints on http://{admin_address}/metrics, /healthz, /readyz");
         }
-        tokio::spawn(admin::serve(admin, metrics, batcher.clone()));
+        let page =
+            page::Page::new(&flags.stores, flags.admin_password_file.as_deref(), batcher.clone(), activity.clone());
+        let page = match page {
+            Ok(page) => Arc::new(page),
+            Err(why) => {
+                return exit_usage(
+                    "--admin-password-file",
+                    &flags.admin_password_file.unwrap_or_default().display().to_string(),
+                    &why,
+                );
+            }
+        };
+        tokio::spawn(admin::serve(admin, metrics, batcher.clone(), page));
+    }
+    if let Some(retention) = flags.retention {
+        store::spawn_retention(&flags.stores, *retention);
     }
     let stores = flags.stores.iter().map(|url| redacted(url)).collect::<Vec<_>>().join(" ");
     tracing::info!(stores, fsync = flags.fsync, "listening on {address}");
 
-    let activity = Arc::new(Activity::new());
     let logging = activity.clone();
     let mut signals = Signals::new();
     let connections = tokio::select! {

@@ -5,6 +5,7 @@
 mod jsonl;
 mod migrations;
 mod postgres;
+mod retention;
 mod row;
 mod sqlite;
 mod summary;
@@ -16,6 +17,7 @@ use mediadiag_batch::StoreError;
 
 pub use jsonl::JsonLines;
 pub use postgres::PostgresStore;
+pub(crate) use retention::spawn_retention;
 pub(crate) use row::rfc3339;
 pub use sqlite::SqliteStore;
 pub(crate) use summary::{Counted, Counting, Dimension, Reading};

@@ -86,7 +86,7 @@ impl PostgresStore {
     }
 
     /// A new connection, its driver spawned on the current runtime.
-    async fn connect(&self) -> Result<Client, StoreError> {
+    pub(super) async fn connect(&self) -> Result<Client, StoreError> {
         let failed = |error| failure("connecting to PostgreSQL failed", &error);
         match &self.tls {
             None => {

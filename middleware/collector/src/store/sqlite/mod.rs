@@ -41,6 +41,12 @@ impl SqliteStore {
     fn configure(path: &Path, fsync: bool, max_page_count: Option<u64>) -> rusqlite::Result<Connection> {
         let connection = Connection::open(path)?;
         connection.busy_timeout(BUSY_TIMEOUT)?;
+        // A new file gives back the pages `--retention` frees (see store::retention); the mode
+        // can only be chosen before the first table.
+        let pages: i64 = connection.pragma_query_value(None, "page_count", |row| row.get(0))?;
+        if pages == 0 {
+            connection.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
+        }
         write_ahead_log(&connection)?;
         connection.pragma_update(None, "synchronous", if fsync { "FULL" } else { "NORMAL" })?;
         if let Some(pages) = max_page_count {
