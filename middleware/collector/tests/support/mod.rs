@@ -238,3 +238,26 @@ pub fn database() -> (tempfile::TempDir, PathBuf) {
     let path = dir.path().join("mediadiag.db");
     (dir, path)
 }
+
+/// POSTs a JSON report for `conversation` with a `User-Agent` (as a phone's firmware names
+/// itself) on a new connection; the response.
+pub fn report_as(address: &str, user_agent: &str, conversation: &str, body: &str) -> Reply {
+    request(
+        address,
+        &format!(
+            "POST {} HTTP/1.1\r\nHost: collector\r\nUser-Agent: {user_agent}\r\nAuthorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            resource(conversation),
+            body.len()
+        ),
+    )
+}
+
+/// The directory of the build's outputs (`CARGO_TARGET_DIR`, else the one holding the
+/// collector binary), where tests leave what a person may want to look at.
+pub fn target_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(dir);
+    }
+    let binary = Path::new(env!("CARGO_BIN_EXE_mediadiag-collector"));
+    binary.ancestors().nth(2).map(Path::to_path_buf).unwrap_or_else(std::env::temp_dir)
+}
