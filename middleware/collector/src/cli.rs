@@ -70,6 +70,11 @@ pub(crate) struct Serve {
     )]
     pub(crate) stores: Vec<String>,
 
+    /// Store no SIP URIs: the Online href's `fromUri` and `toUri` name people; with this flag
+    /// their columns stay NULL (the call id and the modality are still stored).
+    #[arg(long, env = "MEDIADIAG_NO_SIP_URIS")]
+    pub(crate) no_sip_uris: bool,
+
     /// Power-loss durability: SQLite `synchronous=FULL`, an fsync per batch for JSON-lines
     /// files. Without it a 204'd report survives a crash or kill of the collector, not a power
     /// loss.

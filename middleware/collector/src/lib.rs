@@ -98,7 +98,8 @@ fn open_stores(flags: &Serve) -> Result<BatcherBuilder, ExitCode> {
     let mut batcher = Batcher::builder()
         .queue_capacity(flags.queue_capacity)
         .max_batch(flags.max_batch)
-        .retry_after(flags.retry_after);
+        .retry_after(flags.retry_after)
+        .sip_uris(!flags.no_sip_uris);
     for url in &flags.stores {
         let parsed = StoreUrl::parse(url).map_err(|why| exit_usage("--store", &redacted(url), &why))?;
         let name = parsed.name();
