@@ -34,6 +34,7 @@ struct Queue {
 struct Shared {
     queues: Vec<Queue>,
     retry_after_seconds: u32,
+    keep_sip_uris: bool,
     /// Set by [`Writers::shutdown`]: no report is queued any more.
     closed: Arc<AtomicBool>,
 }
@@ -65,6 +66,7 @@ struct Running {
 pub struct BatcherBuilder {
     settings: Settings,
     retry_after_seconds: u32,
+    keep_sip_uris: bool,
     stores: Vec<Start>,
 }
 
@@ -80,6 +82,7 @@ impl Batcher {
         BatcherBuilder {
             settings: Settings { queue_capacity: DEFAULT_QUEUE_CAPACITY, max_batch: DEFAULT_MAX_BATCH },
             retry_after_seconds: tower_mediadiag::DEFAULT_RETRY_AFTER_SECONDS,
+            keep_sip_uris: true,
             stores: Vec::new(),
         }
     }
@@ -161,6 +164,14 @@ impl BatcherBuilder {
         self
     }
 
+    /// Whether records keep the Online href's SIP URIs (`fromUri`, `toUri`), which identify
+    /// people (default: kept). Without them the call id and modality are still kept.
+    #[must_use]
+    pub fn sip_uris(mut self, keep: bool) -> Self {
+        self.keep_sip_uris = keep;
+        self
+    }
+
     /// Starts the writers: the handler, and the handle that shuts them down.
     ///
     /// Called within a tokio runtime (as a server is), commits are acknowledged by a task on
@@ -188,7 +199,12 @@ impl BatcherBuilder {
             .collect();
         drop(acknowledger);
         let closed = Arc::new(AtomicBool::new(false));
-        let shared = Arc::new(Shared { queues, retry_after_seconds: self.retry_after_seconds, closed: closed.clone() });
+        let shared = Arc::new(Shared {
+            queues,
+            retry_after_seconds: self.retry_after_seconds,
+            keep_sip_uris: self.keep_sip_uris,
+            closed: closed.clone(),
+        });
         (Batcher { shared }, Writers { closing, closed, done, acknowledging })
     }
 }
@@ -209,7 +225,7 @@ impl ReportHandler for Batcher {
                 Err(_) => return Committed::refused(self.unavailable("The report queue is full; retry later.")),
             }
         }
-        let record = Arc::new(Record::new(&reported, SystemTime::now()));
+        let record = Arc::new(Record::new(&reported, SystemTime::now(), self.shared.keep_sip_uris));
         let (first, answer) = acknowledgement();
         let mut permits = permits.into_iter();
         if let Some(last) = permits.next_back() {

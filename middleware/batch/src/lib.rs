@@ -26,7 +26,7 @@
 //!
 //! impl Store for Conversations {
 //!     async fn commit(&mut self, batch: &Batch) -> Result<(), StoreError> {
-//!         self.0.extend(batch.records().map(|record| record.conversation_id.clone()));
+//!         self.0.extend(batch.records().filter_map(|record| record.conversation_id.clone()));
 //!         Ok(())
 //!     }
 //! }

@@ -64,7 +64,7 @@ impl Store for TestStore {
         if state.failing {
             return Err(StoreError::new("the test store fails"));
         }
-        state.batches.push(batch.records().map(|record| record.conversation_id.clone()).collect());
+        state.batches.push(batch.records().filter_map(|record| record.conversation_id.clone()).collect());
         Ok(())
     }
 

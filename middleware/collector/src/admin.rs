@@ -47,6 +47,14 @@ pub(crate) fn install_recorder() -> Result<PrometheusHandle, String> {
     metrics::describe_gauge!(STORE_READY, "Whether the store accepts writes (1) or not (0).");
     metrics::describe_counter!(CONNECTIONS_REFUSED_TOTAL, "Connections closed at once over --max-connections.");
     metrics::describe_counter!(STORE_ROWS_DELETED_TOTAL, "Rows older than --retention deleted from a store.");
+    metrics::describe_counter!(
+        crate::tls::TLS_RELOAD_FAILURES_TOTAL,
+        "SIGHUP reloads of the TLS certificate that failed; the previous pair stayed in use."
+    );
+    metrics::describe_counter!(
+        crate::tls::TLS_HANDSHAKE_FAILURES_TOTAL,
+        "Connections closed before their TLS handshake completed, by reason (timeout, error)."
+    );
     Ok(handle)
 }
 

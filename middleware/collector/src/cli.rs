@@ -1,6 +1,7 @@
 //! The command line: every flag, with the environment variable that can set it instead.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
@@ -72,13 +73,33 @@ pub(crate) struct Serve {
     )]
     pub(crate) stores: Vec<String>,
 
+    /// Store no SIP URIs: the Online href's `fromUri` and `toUri` name people; with this flag
+    /// their columns stay NULL (the call id and the modality are still stored).
+    #[arg(long, env = "MEDIADIAG_NO_SIP_URIS")]
+    pub(crate) no_sip_uris: bool,
+
     /// Power-loss durability: SQLite `synchronous=FULL`, an fsync per batch for JSON-lines
     /// files. Without it a 204'd report survives a crash or kill of the collector, not a power
     /// loss.
     #[arg(long, env = "MEDIADIAG_FSYNC")]
     pub(crate) fsync: bool,
 
-    /// Address of /metrics, /healthz and /readyz, or `off`.
+    /// Serve HTTPS with this PEM certificate chain (with --tls-key). SIGHUP reads the pair
+    /// again; a pair that fails to load leaves the one in use.
+    #[arg(long, env = "MEDIADIAG_TLS_CERT", value_name = "PATH", requires = "tls_key")]
+    pub(crate) tls_cert: Option<PathBuf>,
+
+    /// The PEM private key of --tls-cert (PKCS#8, RSA or SEC1).
+    #[arg(long, env = "MEDIADIAG_TLS_KEY", value_name = "PATH", requires = "tls_cert")]
+    pub(crate) tls_key: Option<PathBuf>,
+
+    /// Time a new connection has to finish its TLS handshake; then it is closed and frees its
+    /// --max-connections slot.
+    #[arg(long, env = "MEDIADIAG_TLS_HANDSHAKE_TIMEOUT", value_name = "DURATION", default_value_t = Span::from(Duration::from_secs(10)))]
+    pub(crate) tls_handshake_timeout: Span,
+
+    /// Address of /metrics, /healthz and /readyz, or `off` (plain HTTP: keep it on loopback or
+    /// a private network).
     #[arg(long, env = "MEDIADIAG_ADMIN", value_name = "ADDR|off", default_value = "127.0.0.1:9464", value_parser = parse_admin)]
     pub(crate) admin: Admin,
 

@@ -14,6 +14,7 @@ mod scopes;
 mod server;
 pub mod store;
 mod summary;
+mod tls;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -99,7 +100,8 @@ fn open_stores(flags: &Serve) -> Result<BatcherBuilder, ExitCode> {
     let mut batcher = Batcher::builder()
         .queue_capacity(flags.queue_capacity)
         .max_batch(flags.max_batch)
-        .retry_after(flags.retry_after);
+        .retry_after(flags.retry_after)
+        .sip_uris(!flags.no_sip_uris);
     for url in &flags.stores {
         let parsed = StoreUrl::parse(url).map_err(|why| exit_usage("--store", &redacted(url), &why))?;
         let name = parsed.name();
@@ -137,6 +139,23 @@ async fn run(flags: Serve) -> ExitCode {
         Ok(batcher) => batcher,
         Err(code) => return code,
     };
+    let certificates = match (&flags.tls_cert, &flags.tls_key) {
+        (Some(cert), Some(key)) => match tls::Certificates::load(cert, key) {
+            Ok(certificates) => Some(certificates),
+            Err(error) => {
+                let path = if error.flag() == "--tls-cert" { cert } else { key };
+                return exit_usage(error.flag(), &path.display().to_string(), &error.to_string());
+            }
+        },
+        _ => None,
+    };
+    let tls = match certificates.as_ref().map(tls::Certificates::server_config).transpose() {
+        Ok(config) => config.map(|config| server::Tls {
+            acceptor: tokio_rustls::TlsAcceptor::from(config),
+            handshake_timeout: *flags.tls_handshake_timeout,
+        }),
+        Err(error) => return exit_usage("--tls-cert", "", &error.to_string()),
+    };
     let listener = match TcpListener::bind(flags.listen).await {
         Ok(listener) => listener,
         Err(error) => return exit_usage("--listen", &flags.listen.to_string(), &error.to_string()),
@@ -149,12 +168,15 @@ async fn run(flags: Serve) -> ExitCode {
         },
     };
     let address = listener.local_addr().unwrap_or(flags.listen);
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    // A self-signed certificate is its own authority; a CA-signed one needs no flag at all.
+    let cacert = flags.tls_cert.as_ref().map(|cert| format!(" --cacert '{}'", cert.display())).unwrap_or_default();
     let scopes = scopes::from_flags(&flags, |token| {
         say(format_args!("token: {token} (grants Conversations.Initiate and Conversations.Receive)\n"));
         say(format_args!(
-            "try: curl -i -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' \
+            "try: curl -i{cacert} -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' \
              -d '{{\"errorCode\":\"BadRequest\",\"errorSubcode\":\"InviteesOnly\"}}' \
-             http://{address}/ucwa/v1/applications/192/communication/conversations/137/audioVideo/reportMediaDiagnostics\n"
+             {scheme}://{address}/ucwa/v1/applications/192/communication/conversations/137/audioVideo/reportMediaDiagnostics\n"
         ));
     })
     .await;
@@ -195,12 +217,13 @@ async fn run(flags: Serve) -> ExitCode {
         store::spawn_retention(&flags.stores, *retention);
     }
     let stores = flags.stores.iter().map(|url| redacted(url)).collect::<Vec<_>>().join(" ");
-    tracing::info!(stores, fsync = flags.fsync, "listening on {address}");
+    tracing::info!(stores, fsync = flags.fsync, "listening on {address} ({scheme})");
+    tokio::spawn(tls::reload_on_hangup(certificates));
 
     let logging = activity.clone();
     let mut signals = Signals::new();
     let connections = tokio::select! {
-        connections = server::serve(listener, service, &flags, activity, signals.next()) => connections,
+        connections = server::serve(listener, service, &flags, activity, tls, signals.next()) => connections,
         () = logging.log_every_minute() => return ExitCode::FAILURE,
     };
     // One deadline for the whole shutdown: requests in flight first, then queued commits.

@@ -21,6 +21,14 @@ use tower::{Service, ServiceBuilder};
 
 use crate::activity::Activity;
 use crate::cli::Serve;
+use crate::tls::TLS_HANDSHAKE_FAILURES_TOTAL;
+
+/// HTTPS on the listener: the acceptor (whose certificate can change) and the handshake's
+/// deadline.
+pub(crate) struct Tls {
+    pub(crate) acceptor: tokio_rustls::TlsAcceptor,
+    pub(crate) handshake_timeout: Duration,
+}
 
 /// The service inside the layer: every other request is 404.
 pub(crate) async fn not_found(_request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
@@ -37,6 +45,7 @@ pub(crate) async fn serve<S, B>(
     service: S,
     flags: &Serve,
     activity: Arc<Activity>,
+    tls: Option<Tls>,
     shutdown: impl Future<Output = ()>,
 ) -> GracefulShutdown
 where
@@ -87,11 +96,37 @@ where
                 response
             })
             .service(service.clone());
-        let connection = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
-        let connection = graceful.watch(connection.into_owned());
+        let service = TowerToHyperService::new(service);
+        let Some(tls) = &tls else {
+            let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service).into_owned());
+            tokio::spawn(async move {
+                if let Err(error) = connection.await {
+                    tracing::debug!(%error, "connection ended with an error");
+                }
+                drop(permit);
+            });
+            continue;
+        };
+        // The handshake runs in the connection's own task, under its deadline, so that a
+        // client that never finishes it holds nothing but its own slot, and only until then.
+        let (acceptor, deadline, builder, watcher) =
+            (tls.acceptor.clone(), tls.handshake_timeout, builder.clone(), graceful.watcher());
         tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::debug!(%error, "connection ended with an error");
+            match tokio::time::timeout(deadline, acceptor.accept(stream)).await {
+                Ok(Ok(stream)) => {
+                    let connection = builder.serve_connection(TokioIo::new(stream), service).into_owned();
+                    if let Err(error) = watcher.watch(connection).await {
+                        tracing::debug!(%error, "connection ended with an error");
+                    }
+                }
+                Ok(Err(error)) => {
+                    metrics::counter!(TLS_HANDSHAKE_FAILURES_TOTAL, "reason" => "error").increment(1);
+                    tracing::debug!(%error, "TLS handshake refused");
+                }
+                Err(_) => {
+                    metrics::counter!(TLS_HANDSHAKE_FAILURES_TOTAL, "reason" => "timeout").increment(1);
+                    tracing::debug!("TLS handshake not done within --tls-handshake-timeout: closed");
+                }
             }
             drop(permit);
         });

@@ -223,3 +223,41 @@ fn a_second_signal_exits_at_once_and_says_how_many_reports_were_still_queued() {
     assert!(said.contains("queued="), "the line says how many reports were still queued: {said}");
     drop((phones, lock));
 }
+
+/// The Online href of the one public capture of a real server's link.
+const ONLINE: &str = "/ucwa/oauth/v1/applications/10672188129/communication/callMediaDiagnostics?callId=fc86b78dd87947949c7831d88abbb311&fromUri=sip%3adele%40olajide.net&mediaType=Audio&toUri=sip%3adele%40traderlynk.com";
+
+#[test]
+fn curl_to_the_online_href_stores_the_call_context_and_no_sip_uris_leaves_them_out() {
+    let (_dir, collector) = start(&["--token", "t"]);
+    assert_eq!(support::curl_status(&collector.address, ONLINE, "t", "application/json", SEED_JSON), "204");
+    let line: serde_json::Value = serde_json::from_str(&next_line(&collector.stdout)).unwrap();
+    assert_eq!(line["applicationId"], "10672188129");
+    assert_eq!(line["conversationId"], serde_json::Value::Null);
+    assert_eq!(line["callId"], "fc86b78dd87947949c7831d88abbb311");
+    assert_eq!(line["fromUri"], "sip:dele@olajide.net");
+    assert_eq!(line["toUri"], "sip:dele@traderlynk.com");
+    assert_eq!(line["modality"], "Audio");
+    assert_eq!(line["errorSubcode"], "InviteesOnly");
+    // The documented href, on the same collector: a conversation and no call.
+    assert_eq!(collector.curl("t", "application/json", SEED_JSON), "204");
+    let line: serde_json::Value = serde_json::from_str(&next_line(&collector.stdout)).unwrap();
+    assert_eq!((line["conversationId"].as_str(), line["callId"].as_str()), (Some("137"), None));
+    // A bad query: 400 naming the parameter, nothing stored.
+    let twice = format!("{ONLINE}&callId=again");
+    assert_eq!(support::curl_status(&collector.address, &twice, "t", "application/json", SEED_JSON), "400");
+    let (_, metrics) = collector.admin_get("/metrics");
+    assert!(
+        metrics.contains(r#"error_code="BadRequest",error_subcode="InviteesOnly",modality="Audio"} 1"#),
+        "{metrics}"
+    );
+    assert!(collector.terminate().success());
+
+    let (_dir, collector) = start(&["--token", "t", "--no-sip-uris"]);
+    assert_eq!(support::curl_status(&collector.address, ONLINE, "t", "application/json", SEED_JSON), "204");
+    let line: serde_json::Value = serde_json::from_str(&next_line(&collector.stdout)).unwrap();
+    assert_eq!(line["callId"], "fc86b78dd87947949c7831d88abbb311");
+    assert_eq!((line["fromUri"].as_str(), line["toUri"].as_str()), (None, None), "SIP URIs left out");
+    assert_eq!(line["modality"], "Audio");
+    assert!(collector.terminate().success());
+}

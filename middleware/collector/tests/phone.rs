@@ -24,8 +24,17 @@ use support::{Collector, database, stored_conversations};
 const TOKEN: &str = "mediadiag-firmware-token";
 const HOST: &str = "collector.example";
 
-/// The firmware's reports: conversation, encoding, report, User-Agent, in its order.
-const REPORTS: [(&str, Encoding, Report, Option<&str>); 6] = [
+/// The Online href the firmware writes last: the one Skype for Business Online advertised.
+const ONLINE_HREF: &str = concat!(
+    "/ucwa/oauth/v1/applications/firmware/communication/callMediaDiagnostics",
+    "?callId=fc86b78dd87947949c7831d88abbb311&fromUri=sip%3adele%40olajide.net",
+    "&mediaType=Audio&toUri=sip%3adele%40traderlynk.com"
+);
+/// How a report to [`ONLINE_HREF`] is named among the stored conversations.
+const ONLINE_CALL: &str = "call:fc86b78dd87947949c7831d88abbb311";
+
+/// The firmware's reports: conversation (or call), encoding, report, User-Agent, in its order.
+const REPORTS: [(&str, Encoding, Report, Option<&str>); 7] = [
     ("fw-json-both", Encoding::Json, Report::new(ErrorCode::BadRequest, ErrorSubcode::InviteesOnly), None),
     ("fw-json-code", Encoding::Json, Report { error_code: Some(ErrorCode::GatewayTimeout), error_subcode: None }, None),
     ("fw-json-empty", Encoding::Json, Report::EMPTY, Some("DeskPhone/2.1 (firmware)")),
@@ -42,9 +51,18 @@ const REPORTS: [(&str, Encoding, Report, Option<&str>); 6] = [
         Report { error_code: None, error_subcode: Some(ErrorSubcode::Busy) },
         Some("DeskPhone/2.1"),
     ),
+    (
+        ONLINE_CALL,
+        Encoding::Json,
+        Report::new(ErrorCode::RemoteFailure, ErrorSubcode::MediaFailure),
+        Some("DeskPhone/2.1 (firmware)"),
+    ),
 ];
 
 fn href(conversation: &str) -> String {
+    if conversation == ONLINE_CALL {
+        return ONLINE_HREF.to_owned();
+    }
     format!(
         "/ucwa/oauth/v1/applications/firmware/communication/conversations/{conversation}/audioVideo/reportMediaDiagnostics"
     )
@@ -142,6 +160,25 @@ fn the_firmware_s_requests_are_stored_as_sent() {
     let mut expected: Vec<String> = REPORTS.iter().map(|(c, ..)| c.to_string()).collect();
     expected.sort();
     assert_eq!(stored, expected);
+    // The Online href's call context, decoded, beside the report.
+    let connection = rusqlite::Connection::open(&path).unwrap();
+    let context: (Option<String>, String, String, String, String, String) = connection
+        .query_row(
+            "SELECT conversation_id, call_id, from_uri, to_uri, modality, error_subcode FROM reports \
+             WHERE call_id IS NOT NULL",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?)),
+        )
+        .unwrap();
+    let expected_context = (
+        None,
+        "fc86b78dd87947949c7831d88abbb311".to_owned(),
+        "sip:dele@olajide.net".to_owned(),
+        "sip:dele@traderlynk.com".to_owned(),
+        "Audio".to_owned(),
+        "MediaFailure".to_owned(),
+    );
+    assert_eq!(context, expected_context);
     assert!(collector.terminate().success());
 }
 

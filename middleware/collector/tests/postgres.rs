@@ -62,8 +62,8 @@ fn a_database_down_at_start_is_not_ready_answers_503_then_204_once_it_is_up() {
     let rows = stored(&postgres);
     assert_eq!(rows.get("once-up"), Some(&1));
     assert!(!rows.contains_key("while-down"));
-    let version = postgres.psql("SELECT version FROM mediadiag_schema");
-    assert_eq!(version.trim(), "1");
+    let version = postgres.psql("SELECT max(version) FROM mediadiag_schema");
+    assert_eq!(version.trim(), "2");
     assert!(collector.terminate().success());
 }
 
@@ -320,25 +320,37 @@ fn a_database_from_before_migrations_is_upgraded_once_by_stores_migrating_togeth
     }
     let postgres = Postgres::start();
     postgres.psql(BEFORE_MIGRATIONS);
-    let rows = "SELECT * FROM reports ORDER BY conversation_id";
+    // The columns of version 1: version 2 adds four, empty in the old rows.
+    let rows = "SELECT received_at, application_id, conversation_id, error_code, error_subcode, media_type, \
+                user_agent, principal, remote_addr FROM reports ORDER BY conversation_id";
     let before = postgres.psql(rows);
     let outcomes = probe_together(&postgres.url(), 6);
     assert!(outcomes.iter().all(Result::is_ok), "{outcomes:?}");
     assert_eq!(postgres.psql(rows), before, "every old row, unchanged");
     assert_eq!(
         postgres.psql("SELECT version, name FROM mediadiag_migrations"),
-        "1|reports\n",
-        "version 1 applied once"
+        "1|reports\n2|call_context\n",
+        "each version applied once"
     );
-    assert_eq!(postgres.psql("SELECT version FROM mediadiag_schema"), "1\n", "the old marker, not repeated");
+    assert_eq!(
+        postgres.psql("SELECT version FROM mediadiag_schema ORDER BY version"),
+        "1\n2\n",
+        "the old marker, each version once"
+    );
+    let new_columns = "SELECT count(*) FROM reports WHERE call_id IS NULL AND from_uri IS NULL AND to_uri IS NULL \
+                       AND modality IS NULL";
+    assert_eq!(postgres.psql(new_columns), "3\n", "the old rows have no call context");
 
     // A new database migrated by stores starting together gets the same schema, once.
     postgres.psql("CREATE DATABASE fresh");
     let outcomes = probe_together(&postgres.url_of("fresh"), 6);
     assert!(outcomes.iter().all(Result::is_ok), "{outcomes:?}");
-    assert_eq!(postgres.psql_in("fresh", "SELECT version, name FROM mediadiag_migrations"), "1|reports\n");
-    assert_eq!(postgres.psql_in("fresh", "SELECT version FROM mediadiag_schema"), "1\n");
-    assert_eq!(schema(&postgres, "fresh"), schema(&postgres, "postgres"), "version 1 is the schema from before");
+    assert_eq!(
+        postgres.psql_in("fresh", "SELECT version, name FROM mediadiag_migrations"),
+        "1|reports\n2|call_context\n"
+    );
+    assert_eq!(postgres.psql_in("fresh", "SELECT version FROM mediadiag_schema ORDER BY version"), "1\n2\n");
+    assert_eq!(schema(&postgres, "fresh"), schema(&postgres, "postgres"), "an upgraded database is a new one");
 
     // The collector appends, and the summary reads old and new rows.
     let (_dir, collector) = collector(&postgres, &[]);

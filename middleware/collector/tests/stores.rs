@@ -293,7 +293,13 @@ fn the_summary_counts_per_code_and_subcode_largest_first() {
 /// Every row of table `reports`, all columns as text, in insertion order.
 fn all_rows(path: &std::path::Path) -> Vec<Vec<Option<String>>> {
     let connection = rusqlite::Connection::open(path).unwrap();
-    let mut query = connection.prepare("SELECT * FROM reports ORDER BY rowid").unwrap();
+    // The columns of version 1; version 2 adds the call's context after them.
+    let mut query = connection
+        .prepare(
+            "SELECT received_at, application_id, conversation_id, error_code, error_subcode, media_type, \
+             user_agent, principal, remote_addr FROM reports ORDER BY rowid",
+        )
+        .unwrap();
     let columns = query.column_count();
     query
         .query_map([], |row| (0..columns).map(|column| row.get(column)).collect())
@@ -328,12 +334,24 @@ fn schema(path: &std::path::Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Every schema version, as refinery's history records them.
+fn every_version() -> Vec<(i32, String)> {
+    vec![(1, "reports".to_owned()), (2, "call_context".to_owned())]
+}
+
+/// The schema of a database the store created.
+fn fresh_schema() -> Vec<(String, String)> {
+    let (_dir, path) = database();
+    drop(mediadiag_collector::store::SqliteStore::open(&path, false, None).unwrap());
+    schema(&path)
+}
+
 /// The database written by the collector before numbered migrations: schema version 1 in
 /// `PRAGMA user_version`, no migration history, three reports.
 const FIXTURE_V1: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.db");
 
 #[test]
-fn a_database_from_before_migrations_keeps_every_row_is_recorded_as_version_1_and_appends() {
+fn a_database_from_before_migrations_keeps_every_row_is_migrated_to_the_latest_version_and_appends() {
     let (dir, path) = database();
     std::fs::copy(FIXTURE_V1, &path).unwrap();
     let before = all_rows(&path);
@@ -347,8 +365,8 @@ fn a_database_from_before_migrations_keeps_every_row_is_recorded_as_version_1_an
     assert_eq!(after[..3], before[..], "the old rows, unchanged");
     assert_eq!(after.len(), 4);
     assert_eq!(after[3][2].as_deref(), Some("after-upgrade"));
-    assert_eq!(versions(&path), (1, vec![(1, "reports".to_owned())]));
-    assert_eq!(schema(&path), schema(std::path::Path::new(FIXTURE_V1)), "version 1 changed nothing");
+    assert_eq!(versions(&path), (2, every_version()));
+    assert_eq!(schema(&path), fresh_schema(), "an upgraded database is a new one");
 
     // The summary reads the old rows and the new one.
     let output = Command::new(env!("CARGO_BIN_EXE_mediadiag-collector"))
@@ -366,7 +384,7 @@ fn a_database_from_before_migrations_keeps_every_row_is_recorded_as_version_1_an
 }
 
 #[test]
-fn stores_opened_together_on_a_new_file_migrate_it_once_to_the_schema_from_before_migrations() {
+fn stores_opened_together_on_a_new_file_migrate_it_once() {
     const STORES: usize = 8;
     // Several rounds: without the lock, two stores both applying version 1 is a race that
     // one round may not show.
@@ -387,7 +405,7 @@ fn stores_opened_together_on_a_new_file_migrate_it_once_to_the_schema_from_befor
             handles.into_iter().map(|handle| handle.join().unwrap()).collect()
         });
         assert!(opened.iter().all(Result::is_ok), "round {round}: {opened:?}");
-        assert_eq!(versions(&path), (1, vec![(1, "reports".to_owned())]), "version 1 applied once");
-        assert_eq!(schema(&path), schema(std::path::Path::new(FIXTURE_V1)), "version 1 is the schema from before");
+        assert_eq!(versions(&path), (2, every_version()), "each version applied once");
+        assert!(schema(&path).iter().any(|(name, sql)| name == "reports" && sql.contains("modality TEXT")));
     }
 }

@@ -2,34 +2,11 @@
 //! `call`, moved through the response future's states, and handed to the callback inside
 //! [`crate::Reported`]. Nothing in it is worked out twice.
 
-use std::ops::Range;
-
 use http::request::Parts;
-use mediadiag::route::Target;
 use mediadiag::{MediaType, Scopes};
 
-/// Where the application and conversation ids are in the request's path.
-#[derive(Clone, Debug)]
-pub(crate) struct Ids {
-    application: Range<usize>,
-    conversation: Range<usize>,
-}
-
-impl Ids {
-    pub(crate) fn of(target: &Target<'_>) -> Ids {
-        Ids { application: target.application_id_range(), conversation: target.conversation_id_range() }
-    }
-
-    /// The `{applicationId}` in `path`, the path `match_path` matched.
-    pub(crate) fn application<'a>(&self, path: &'a str) -> &'a str {
-        path.get(self.application.clone()).unwrap_or_default()
-    }
-
-    /// The `{conversationId}` in `path`, the path `match_path` matched.
-    pub(crate) fn conversation<'a>(&self, path: &'a str) -> &'a str {
-        path.get(self.conversation.clone()).unwrap_or_default()
-    }
-}
+use crate::context::CallContext;
+pub(crate) use crate::context::Ids;
 
 /// The request's parts and what the checks found in them.
 #[derive(Debug)]
@@ -45,11 +22,25 @@ pub(crate) struct RequestFacts {
 }
 
 impl RequestFacts {
+    /// The path and query the ids were found in.
+    pub(crate) fn href(&self) -> &str {
+        href(&self.parts.uri)
+    }
+
     pub(crate) fn application_id(&self) -> &str {
-        self.ids.application(self.parts.uri.path())
+        self.ids.application(self.href())
     }
 
     pub(crate) fn conversation_id(&self) -> &str {
-        self.ids.conversation(self.parts.uri.path())
+        self.ids.conversation(self.href())
     }
+
+    pub(crate) fn context(&self) -> CallContext<'_> {
+        self.ids.context(self.href())
+    }
+}
+
+/// A request's path and query, as matched against the resource's two href forms.
+pub(crate) fn href(uri: &http::Uri) -> &str {
+    uri.path_and_query().map_or(uri.path(), http::uri::PathAndQuery::as_str)
 }

@@ -42,12 +42,13 @@ struct Called {
     ids: Ids,
     error_media: MediaType,
     report: Report,
+    modality: crate::metrics::ModalityLabel,
 }
 
 impl Called {
     /// The request's path, or nothing when it was not kept.
     fn path(&self) -> &str {
-        self.uri.as_ref().map_or("", Uri::path)
+        self.uri.as_ref().map_or("", crate::facts::href)
     }
 }
 
@@ -136,6 +137,7 @@ pub(crate) fn trace(outcome: Outcome, response: &LayerResponse, path: &str, ids:
         outcome = outcome.as_str(),
         application_id = ids.application(path),
         conversation_id = ids.conversation(path),
+        call_id = ids.call_id(path),
         "reportMediaDiagnostics"
     );
 }
@@ -187,7 +189,7 @@ where
                     let (outcome, response) =
                         ready!(poll_calling(callback, deadline.as_mut(), *timeout, called.error_media, cx));
                     if matches!(outcome, Outcome::Accepted) {
-                        crate::metrics::report(called.report);
+                        crate::metrics::report(called.report, called.modality);
                     }
                     answer(outcome, response, called.path(), &called.ids)
                 }
@@ -234,7 +236,7 @@ fn after_reading<F, B: Body<Error: Into<BoxError>>, H: ReportHandler>(
 ) -> State<F, B, H> {
     let Intercepted { facts, handler, config } = intercepted;
     let media = facts.error_media;
-    let refused = |outcome, response| answer(outcome, response, facts.parts.uri.path(), &facts.ids);
+    let refused = |outcome, response| answer(outcome, response, facts.href(), &facts.ids);
     let body = match read {
         Ok(body) => body,
         Err(ReadFailure::TooLarge) => return refused(Outcome::TooLarge, respond::too_large(media)),
@@ -263,7 +265,9 @@ fn call_back<F, B: Body<Error: Into<BoxError>>, H: ReportHandler>(
     // Cloning a URI can allocate (a `Bytes` made from a `Vec` is promoted on its first clone),
     // and only the DEBUG event reads it after the callback: keep it only when that is on.
     let uri = tracing::enabled!(target: "tower_mediadiag", tracing::Level::DEBUG).then(|| facts.parts.uri.clone());
-    let called = Called { uri, ids: facts.ids.clone(), error_media: facts.error_media, report: reported.report };
+    let modality = facts.ids.modality_label(facts.href());
+    let called =
+        Called { uri, ids: facts.ids.clone(), error_media: facts.error_media, report: reported.report, modality };
     match catch_unwind(AssertUnwindSafe(|| handler.handle(reported))) {
         Ok(callback) => State::Calling { callback, timeout, slot, called },
         Err(_) => {

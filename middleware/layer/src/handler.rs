@@ -8,6 +8,7 @@ use tower::ServiceExt;
 use tower::util::Oneshot;
 use tower_service::Service;
 
+use crate::context::CallContext;
 use crate::facts::RequestFacts;
 
 /// An accepted report with everything known about its request.
@@ -28,9 +29,16 @@ impl Reported {
         self.facts.application_id()
     }
 
-    /// The `{conversationId}` segment of the path.
+    /// The `{conversationId}` segment of the documented href; empty when the report came to
+    /// the Online href, which names a call instead ([`Reported::context`]).
     pub fn conversation_id(&self) -> &str {
         self.facts.conversation_id()
+    }
+
+    /// The call the report is about, as its href named it: the conversation, or the call id,
+    /// the two parties and the modality.
+    pub fn context(&self) -> CallContext<'_> {
+        self.facts.context()
     }
 
     /// The media type the body was sent in.

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use mediadiag::route::{DEFAULT_PREFIXES, Target, match_path};
+use mediadiag::route::{DEFAULT_PREFIXES, QueryError, Resource, match_resource};
 use tower_layer::Layer;
 
 use crate::auth::{FromExtensions, ScopeSource};
@@ -36,9 +36,10 @@ impl Default for Config {
 }
 
 impl Config {
-    /// The resource path's identifiers, if `path` is the resource under one of the prefixes.
-    pub(crate) fn target<'a>(&self, path: &'a str) -> Option<Target<'a>> {
-        self.prefixes.iter().find_map(|prefix| match_path(path, &[prefix.as_str()]))
+    /// What `href` (a path and query) names, if it is either form of the resource under one
+    /// of the prefixes; an error when it is the Online form with a bad query.
+    pub(crate) fn resource<'a>(&self, href: &'a str) -> Option<Result<Resource<'a>, QueryError>> {
+        self.prefixes.iter().find_map(|prefix| match_resource(href, &[prefix.as_str()]))
     }
 }
 

@@ -1,9 +1,11 @@
 //! A tower [`Layer`](tower_layer::Layer) that answers UCWA's `reportMediaDiagnostics`
 //! operation (Skype for Business 2015) in any hyper, axum or tonic stack.
 //!
-//! It intercepts one route,
-//! `POST {prefix}/applications/{app}/communication/conversations/{conv}/audioVideo/reportMediaDiagnostics`,
-//! checks method, credentials, scopes, media type, size and time in the order of the
+//! It intercepts one resource at both of its hrefs, the documented
+//! `POST {prefix}/applications/{app}/communication/conversations/{conv}/audioVideo/reportMediaDiagnostics`
+//! and the one Skype for Business Online advertised,
+//! `POST {prefix}/applications/{app}/communication/callMediaDiagnostics?callId=..&fromUri=..&mediaType=..&toUri=..`,
+//! checks method, credentials, scopes, query, media type, size and time in the order of the
 //! behaviour contract (docs/behaviour.md), decodes the body with the `mediadiag` crate, and hands a typed
 //! [`Reported`] to your callback. Every other request goes to the inner service untouched,
 //! its body unread.
@@ -63,6 +65,7 @@
 
 mod auth;
 mod body;
+mod context;
 mod facts;
 mod future;
 mod handler;
@@ -85,11 +88,13 @@ pub use auth::{
     Authorization, EitherSource, FromExtensions, GrantedScopes, ScopeFn, ScopeSource, StaticTokens, scope_fn,
 };
 pub use body::ResponseBody;
+pub use context::{CallContext, CallModality};
 pub use future::ResponseFuture;
 pub use handler::{Rejection, ReportHandler, Reported, ServiceHandler};
 pub use layer::{
     DEFAULT_BODY_LIMIT, DEFAULT_CALLBACK_TIMEOUT, DEFAULT_MAX_CONCURRENT_CALLBACKS, DEFAULT_READ_TIMEOUT,
     DEFAULT_RETRY_AFTER_SECONDS, MediaDiagnosticsLayer,
 };
+pub use mediadiag::route::Modality;
 pub use mediadiag::{DecodeError, Encoding, ErrorCode, ErrorSubcode, MediaType, Report, Scope, Scopes};
 pub use service::MediaDiagnostics;

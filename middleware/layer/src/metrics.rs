@@ -11,11 +11,48 @@
 
 use http::StatusCode;
 use mediadiag::Report;
+use mediadiag::route::Modality;
 
 /// Intercepted requests by answer: counter, label `status`.
 pub const REQUESTS_TOTAL: &str = "mediadiag_requests_total";
-/// Reports answered 204: counter, labels `error_code` and `error_subcode` (absent: empty).
+/// Reports answered 204: counter, labels `error_code`, `error_subcode` and `modality`
+/// (absent: empty; a `mediaType` UCWA does not name: `other`).
 pub const REPORTS_TOTAL: &str = "mediadiag_reports_total";
+
+/// The `modality` label of a report: empty for the documented href (which names none), a
+/// modality UCWA names, or `other`. A fixed, small set, so the label stays bounded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ModalityLabel {
+    Absent,
+    Known(Modality),
+    Other,
+}
+
+impl ModalityLabel {
+    /// How many values there are.
+    #[cfg(feature = "metrics")]
+    const COUNT: usize = Modality::ALL.len() + 2;
+
+    #[cfg(feature = "metrics")]
+    fn index(self) -> usize {
+        match self {
+            ModalityLabel::Absent => 0,
+            ModalityLabel::Known(modality) => {
+                1 + Modality::ALL.iter().position(|known| *known == modality).unwrap_or_default()
+            }
+            ModalityLabel::Other => Self::COUNT - 1,
+        }
+    }
+
+    #[cfg(feature = "metrics")]
+    fn as_str(self) -> &'static str {
+        match self {
+            ModalityLabel::Absent => "",
+            ModalityLabel::Known(modality) => modality.name(),
+            ModalityLabel::Other => "other",
+        }
+    }
+}
 
 #[cfg(feature = "metrics")]
 mod counters {
@@ -26,9 +63,10 @@ mod counters {
 
     /// One counter per status from 100 to 599.
     pub(super) static REQUESTS: [OnceLock<Counter>; 500] = [const { OnceLock::new() }; 500];
-    /// One counter per (code or none, subcode or none).
-    pub(super) static REPORTS: [OnceLock<Counter>; (ErrorCode::COUNT + 1) * (ErrorSubcode::COUNT + 1)] =
-        [const { OnceLock::new() }; (ErrorCode::COUNT + 1) * (ErrorSubcode::COUNT + 1)];
+    const REPORT_LABELS: usize = (ErrorCode::COUNT + 1) * (ErrorSubcode::COUNT + 1) * super::ModalityLabel::COUNT;
+
+    /// One counter per (code or none, subcode or none, modality label).
+    pub(super) static REPORTS: [OnceLock<Counter>; REPORT_LABELS] = [const { OnceLock::new() }; REPORT_LABELS];
 }
 
 /// Counts one intercepted request by its status: `mediadiag_requests_total{status}`.
@@ -41,14 +79,15 @@ pub(crate) fn request(status: StatusCode) {
     let _ = status;
 }
 
-/// Counts one report answered 204: `mediadiag_reports_total{error_code,error_subcode}`, an
-/// absent value as the empty label value.
-pub(crate) fn report(report: Report) {
+/// Counts one report answered 204: `mediadiag_reports_total{error_code,error_subcode,modality}`,
+/// an absent value as the empty label value.
+pub(crate) fn report(report: Report, modality: ModalityLabel) {
     #[cfg(feature = "metrics")]
     {
         let code = report.error_code.map_or(0, |code| code as usize + 1);
         let subcode = report.error_subcode.map_or(0, |subcode| subcode as usize + 1);
-        let index = code * (mediadiag::ErrorSubcode::COUNT + 1) + subcode;
+        let pair = code * (mediadiag::ErrorSubcode::COUNT + 1) + subcode;
+        let index = pair * ModalityLabel::COUNT + modality.index();
         if let Some(counter) = counters::REPORTS.get(index) {
             counter
                 .get_or_init(|| {
@@ -56,11 +95,12 @@ pub(crate) fn report(report: Report) {
                         REPORTS_TOTAL,
                         "error_code" => report.error_code.map_or("", |code| code.as_str()),
                         "error_subcode" => report.error_subcode.map_or("", |subcode| subcode.as_str()),
+                        "modality" => modality.as_str(),
                     )
                 })
                 .increment(1);
         }
     }
     #[cfg(not(feature = "metrics"))]
-    let _ = report;
+    let _ = (report, modality);
 }

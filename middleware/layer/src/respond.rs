@@ -4,6 +4,7 @@ use bytes::Bytes;
 use http::header::{ALLOW, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
 use http::{HeaderValue, Response, StatusCode};
 use http_body_util::Full;
+use mediadiag::route::QueryError;
 use mediadiag::{DecodeError, ErrorCode, ErrorSubcode, Fault, MediaType};
 
 use crate::handler::Rejection;
@@ -18,6 +19,7 @@ pub(crate) enum Outcome {
     MethodNotAllowed,
     Unauthenticated,
     InsufficientScope,
+    BadQuery,
     UnsupportedMediaType,
     TooLarge,
     ReadTimeout,
@@ -36,6 +38,7 @@ impl Outcome {
             Outcome::MethodNotAllowed => "method not allowed",
             Outcome::Unauthenticated => "unauthenticated",
             Outcome::InsufficientScope => "insufficient scope",
+            Outcome::BadQuery => "href query refused",
             Outcome::UnsupportedMediaType => "unsupported media type",
             Outcome::TooLarge => "body too large",
             Outcome::ReadTimeout => "body read timed out",
@@ -72,6 +75,11 @@ pub(crate) fn fault(status: StatusCode, fault: &Fault, media: MediaType) -> Laye
     let mut response = with_status(status, Bytes::copy_from_slice(buf.get(..len).unwrap_or_default()));
     response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(media.content_type()));
     response
+}
+
+/// 400 ParameterValidationFailure naming the Online href's query parameter.
+pub(crate) fn bad_query(error: &QueryError, media: MediaType) -> LayerResponse {
+    fault(StatusCode::BAD_REQUEST, &Fault::from_query_error(error), media)
 }
 
 pub(crate) fn method_not_allowed(media: MediaType) -> LayerResponse {

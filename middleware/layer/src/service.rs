@@ -6,12 +6,13 @@ use std::task::{Context, Poll};
 use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
 use http::{Method, Request, Response};
 use http_body::Body;
+use mediadiag::route::QueryError;
 use mediadiag::{MediaType, Scopes};
 use tower_service::Service;
 
 use crate::auth::{Authorization, ScopeSource};
 use crate::body::ResponseBody;
-use crate::facts::{Ids, RequestFacts};
+use crate::facts::{Ids, RequestFacts, href};
 use crate::future::{Intercepted, ResponseFuture};
 use crate::handler::ReportHandler;
 use crate::layer::{Config, MediaDiagnosticsLayer};
@@ -91,16 +92,20 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let Some(target) = self.config.target(request.uri().path()) else {
+        let Some(resource) = self.config.resource(href(request.uri())) else {
             return ResponseFuture::inner(self.inner.call(request));
         };
-        let ids = Ids::of(&target);
+        // A bad query is refused after the credentials and scopes are checked.
+        let (ids, query) = match resource {
+            Ok(resource) => (Ids::of(&resource), None),
+            Err(error) => (Ids::unnamed(), Some(error)),
+        };
         let headers = request.headers();
         let content_type = headers.get(CONTENT_TYPE).map(|value| MediaType::from_content_type(value.as_bytes()));
         // Error bodies: the type Accept asks for, else the request's, else JSON.
         let accept = headers.get(ACCEPT).map(|value| value.as_bytes());
         let error_media = MediaType::for_error(accept, content_type.and_then(Result::ok));
-        match self.check(&request, content_type) {
+        match self.check(&request, query, content_type) {
             Ok(Passed { media_type, scopes, principal }) => {
                 let (parts, body) = request.into_parts();
                 let facts = RequestFacts { parts, ids, media_type, error_media, scopes, principal };
@@ -109,7 +114,7 @@ where
             }
             Err(refusal) => {
                 let (outcome, response) = refusal.respond(error_media);
-                crate::future::trace(outcome, &response, request.uri().path(), &ids);
+                crate::future::trace(outcome, &response, href(request.uri()), &ids);
                 ResponseFuture::ready(response)
             }
         }
@@ -130,6 +135,7 @@ enum Refusal {
     NoCredentials,
     InvalidCredentials,
     Scope,
+    Query(QueryError),
     MediaType,
     DeclaredTooLarge,
 }
@@ -142,6 +148,7 @@ impl Refusal {
             Refusal::NoCredentials => (Outcome::Unauthenticated, respond::unauthorized(false)),
             Refusal::InvalidCredentials => (Outcome::Unauthenticated, respond::unauthorized(true)),
             Refusal::Scope => (Outcome::InsufficientScope, respond::forbidden(media)),
+            Refusal::Query(error) => (Outcome::BadQuery, respond::bad_query(&error, media)),
             Refusal::MediaType => (Outcome::UnsupportedMediaType, respond::unsupported_media_type(media)),
             Refusal::DeclaredTooLarge => (Outcome::TooLarge, respond::too_large(media)),
         }
@@ -149,11 +156,13 @@ impl Refusal {
 }
 
 impl<S, H, A: ScopeSource> MediaDiagnostics<S, H, A> {
-    /// Method, credentials, scopes, media type, declared size: the first failure wins. Passed,
-    /// the media type, the scopes and the principal the credentials name.
+    /// Method, credentials, scopes, the Online href's query, media type, declared size: the
+    /// first failure wins. Passed, the media type, the scopes and the principal the
+    /// credentials name.
     fn check<B>(
         &self,
         request: &Request<B>,
+        query: Option<QueryError>,
         content_type: Option<Result<MediaType, mediadiag::MediaTypeError>>,
     ) -> Result<Passed, Refusal> {
         if request.method() != Method::POST {
@@ -167,6 +176,9 @@ impl<S, H, A: ScopeSource> MediaDiagnostics<S, H, A> {
         };
         if !scopes.allows_report() {
             return Err(Refusal::Scope);
+        }
+        if let Some(error) = query {
+            return Err(Refusal::Query(error));
         }
         let Some(Ok(media_type)) = content_type else {
             return Err(Refusal::MediaType);

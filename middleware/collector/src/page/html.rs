@@ -420,9 +420,9 @@ fn color(code: Option<&str>) -> &'static str {
 }
 
 /// The top of the y axis and its step: a round step (1, 2 or 5 times a power of ten), about
-/// five of them to the top.
+/// at most seven of them to the top.
 fn axis(highest: u64) -> (u64, u64) {
-    let wanted = highest.div_ceil(5).max(1);
+    let wanted = highest.div_ceil(7).max(1);
     let mut power = 1u64;
     loop {
         for factor in [1, 2, 5] {
@@ -558,7 +558,8 @@ mod tests {
     #[test]
     fn axes_are_round_and_labels_few() {
         assert_eq!(axis(0), (1, 1));
-        assert_eq!(axis(7), (8, 2));
+        assert_eq!(axis(7), (7, 1));
+        assert_eq!(axis(97), (100, 20));
         assert_eq!(axis(1234), (1400, 200));
         assert_eq!(label_every(25, true), 3);
         assert_eq!(label_every(169, true), 24);

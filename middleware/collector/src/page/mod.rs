@@ -311,12 +311,12 @@ mod tests {
         let now = SystemTime::now();
         let pair = Some((Some("Gone".to_owned()), None));
         let open = Query { window: DEFAULT_WINDOW, pair: pair.clone(), personal: false };
-        let (countings, layout) = countings(&open, now);
+        let (read, layout) = countings(&open, now);
         assert!(layout.drill.unwrap().principals.is_none());
-        assert!(countings.iter().all(|counting| counting.by.iter().all(|dimension| !dimension.is_personal())));
+        assert!(read.iter().all(|counting| counting.by.iter().all(|dimension| !dimension.is_personal())));
         let admitted = Query { personal: true, ..open };
-        let (countings, layout) = countings(&admitted, now);
+        let (read, layout) = countings(&admitted, now);
         let principals = layout.drill.unwrap().principals.unwrap();
-        assert_eq!(countings[principals].by, [Dimension::Principal]);
+        assert_eq!(read[principals].by, [Dimension::Principal]);
     }
 }

@@ -32,11 +32,18 @@ struct Version {
 }
 
 /// Every version in order: the first is version 1, the next 2, and so on.
-const VERSIONS: &[Version] = &[Version {
-    name: "reports",
-    sqlite: include_str!("../../migrations/sqlite/V1__reports.sql"),
-    postgres: include_str!("../../migrations/postgres/V1__reports.sql"),
-}];
+const VERSIONS: &[Version] = &[
+    Version {
+        name: "reports",
+        sqlite: include_str!("../../migrations/sqlite/V1__reports.sql"),
+        postgres: include_str!("../../migrations/postgres/V1__reports.sql"),
+    },
+    Version {
+        name: "call_context",
+        sqlite: include_str!("../../migrations/sqlite/V2__call_context.sql"),
+        postgres: include_str!("../../migrations/postgres/V2__call_context.sql"),
+    },
+];
 
 /// The version this collector migrates a database to.
 pub(crate) const LATEST: i32 = VERSIONS.len() as i32;

@@ -10,7 +10,7 @@ use serde::Serialize;
 macro_rules! report_columns {
     () => {
         "received_at, application_id, conversation_id, error_code, error_subcode, media_type, \
-         user_agent, principal, remote_addr"
+         user_agent, principal, remote_addr, call_id, from_uri, to_uri, modality"
     };
 }
 pub(crate) use report_columns;
@@ -23,13 +23,17 @@ pub(crate) struct ReportRow<'a> {
     /// When the report was accepted, as [`rfc3339`] writes it.
     pub(crate) received_at: String,
     pub(crate) application_id: &'a str,
-    pub(crate) conversation_id: &'a str,
+    pub(crate) conversation_id: Option<&'a str>,
     pub(crate) error_code: Option<&'static str>,
     pub(crate) error_subcode: Option<&'static str>,
     pub(crate) media_type: &'static str,
     pub(crate) user_agent: Option<&'a str>,
     pub(crate) principal: Option<&'a str>,
     pub(crate) remote_addr: Option<String>,
+    pub(crate) call_id: Option<&'a str>,
+    pub(crate) from_uri: Option<&'a str>,
+    pub(crate) to_uri: Option<&'a str>,
+    pub(crate) modality: Option<&'a str>,
 }
 
 impl<'a> ReportRow<'a> {
@@ -38,13 +42,17 @@ impl<'a> ReportRow<'a> {
         ReportRow {
             received_at: rfc3339(record.received_at),
             application_id: &record.application_id,
-            conversation_id: &record.conversation_id,
+            conversation_id: record.conversation_id.as_deref(),
             error_code: record.report.error_code.map(|code| code.as_str()),
             error_subcode: record.report.error_subcode.map(|subcode| subcode.as_str()),
             media_type: record.media_type.as_str(),
             user_agent: record.user_agent.as_deref(),
             principal: record.principal.as_deref(),
             remote_addr: record.remote_addr.map(|addr| addr.to_string()),
+            call_id: record.call_id.as_deref(),
+            from_uri: record.from_uri.as_deref(),
+            to_uri: record.to_uri.as_deref(),
+            modality: record.modality.as_deref(),
         }
     }
 }
@@ -64,13 +72,17 @@ mod tests {
         let row = ReportRow {
             received_at: rfc3339(SystemTime::UNIX_EPOCH),
             application_id: "",
-            conversation_id: "",
+            conversation_id: None,
             error_code: None,
             error_subcode: None,
             media_type: "",
             user_agent: None,
             principal: None,
             remote_addr: None,
+            call_id: None,
+            from_uri: None,
+            to_uri: None,
+            modality: None,
         };
         let serde_json::Value::Object(line) = serde_json::to_value(&row).unwrap() else { panic!("not an object") };
         let mut fields: Vec<String> = line.keys().map(|field| field.to_lowercase()).collect();

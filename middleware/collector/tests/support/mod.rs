@@ -225,10 +225,11 @@ pub fn request(address: &str, request: &str) -> Reply {
     read_reply(&mut stream).unwrap()
 }
 
-/// The conversation ids stored in the SQLite file, read by this process (not the collector).
+/// The conversation ids stored in the SQLite file, read by this process (not the collector);
+/// a report to the Online href, which names a call, as `call:` and its call id.
 pub fn stored_conversations(database: &Path) -> Vec<String> {
     let connection = rusqlite::Connection::open(database).unwrap();
-    let mut query = connection.prepare("SELECT conversation_id FROM reports").unwrap();
+    let mut query = connection.prepare("SELECT coalesce(conversation_id, 'call:' || call_id) FROM reports").unwrap();
     query.query_map([], |row| row.get(0)).unwrap().map(Result::unwrap).collect()
 }
 

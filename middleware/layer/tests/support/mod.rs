@@ -71,6 +71,8 @@ impl Behaviour {
 pub struct Held {
     pub application_id: String,
     pub conversation_id: String,
+    /// The call's context as the href named it, owned.
+    pub context: tower_mediadiag::CallContext<'static>,
     pub report: Report,
     pub scopes: Scopes,
 }
@@ -115,11 +117,33 @@ impl ReportHandler for Recorder {
             held.lock().unwrap().push(Held {
                 application_id: reported.application_id().to_owned(),
                 conversation_id: reported.conversation_id().to_owned(),
+                context: owned(reported.context()),
                 report: reported.report(),
                 scopes: reported.scopes(),
             });
             Ok(())
         })
+    }
+}
+
+/// A call context that owns its text.
+fn owned(context: tower_mediadiag::CallContext<'_>) -> tower_mediadiag::CallContext<'static> {
+    use std::borrow::Cow;
+    use tower_mediadiag::{CallContext, CallModality};
+    let own = |text: Cow<'_, str>| Cow::Owned(text.into_owned());
+    match context {
+        CallContext::Conversation { conversation_id } => {
+            CallContext::Conversation { conversation_id: String::leak(conversation_id.to_owned()) }
+        }
+        CallContext::Call { call_id, from_uri, to_uri, modality } => CallContext::Call {
+            call_id: own(call_id),
+            from_uri: own(from_uri),
+            to_uri: own(to_uri),
+            modality: match modality {
+                CallModality::Known(modality) => CallModality::Known(modality),
+                CallModality::Other(text) => CallModality::Other(own(text)),
+            },
+        },
     }
 }
 

@@ -21,7 +21,7 @@ const INSERT: &str = concat!(
     "INSERT INTO reports (",
     report_columns!(),
     ") SELECT * FROM UNNEST($1::text[]::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], \
-     $6::text[], $7::text[], $8::text[], $9::text[])"
+     $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])"
 );
 
 /// Shortest and longest wait before connecting again.
@@ -119,6 +119,10 @@ impl PostgresStore {
                     &columns.user_agent,
                     &columns.principal,
                     &columns.remote_addr,
+                    &columns.call_id,
+                    &columns.from_uri,
+                    &columns.to_uri,
+                    &columns.modality,
                 ],
             )
             .await;
@@ -140,13 +144,17 @@ impl PostgresStore {
 struct Columns<'a> {
     received_at: Vec<&'a str>,
     application_id: Vec<&'a str>,
-    conversation_id: Vec<&'a str>,
+    conversation_id: Vec<Option<&'a str>>,
     error_code: Vec<Option<&'a str>>,
     error_subcode: Vec<Option<&'a str>>,
     media_type: Vec<&'a str>,
     user_agent: Vec<Option<&'a str>>,
     principal: Vec<Option<&'a str>>,
     remote_addr: Vec<Option<&'a str>>,
+    call_id: Vec<Option<&'a str>>,
+    from_uri: Vec<Option<&'a str>>,
+    to_uri: Vec<Option<&'a str>>,
+    modality: Vec<Option<&'a str>>,
 }
 
 impl<'a> Columns<'a> {
@@ -161,6 +169,10 @@ impl<'a> Columns<'a> {
             user_agent: rows.iter().map(|row| row.user_agent).collect(),
             principal: rows.iter().map(|row| row.principal).collect(),
             remote_addr: rows.iter().map(|row| row.remote_addr.as_deref()).collect(),
+            call_id: rows.iter().map(|row| row.call_id).collect(),
+            from_uri: rows.iter().map(|row| row.from_uri).collect(),
+            to_uri: rows.iter().map(|row| row.to_uri).collect(),
+            modality: rows.iter().map(|row| row.modality).collect(),
         }
     }
 }

@@ -13,8 +13,11 @@ use super::Dialect;
 use super::row::{ReportRow, report_columns};
 use super::summary::{Counted, Counting, Reading, latest_sql};
 
-const INSERT: &str =
-    concat!("INSERT INTO reports (", report_columns!(), ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+const INSERT: &str = concat!(
+    "INSERT INTO reports (",
+    report_columns!(),
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+);
 
 /// How long a commit (or the migrations at open) waits for another process's lock on the
 /// database before it fails.
@@ -71,6 +74,10 @@ impl SqliteStore {
                     row.user_agent,
                     row.principal,
                     row.remote_addr,
+                    row.call_id,
+                    row.from_uri,
+                    row.to_uri,
+                    row.modality,
                 ])?;
             }
         }
@@ -107,7 +114,21 @@ impl Store for SqliteStore {
             let transaction = self.connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             transaction.execute(
                 INSERT,
-                params!["", "", "", None::<&str>, None::<&str>, "", None::<&str>, None::<&str>, None::<&str>],
+                params![
+                    "",
+                    "",
+                    None::<&str>,
+                    None::<&str>,
+                    None::<&str>,
+                    "",
+                    None::<&str>,
+                    None::<&str>,
+                    None::<&str>,
+                    None::<&str>,
+                    None::<&str>,
+                    None::<&str>,
+                    None::<&str>
+                ],
             )?;
             transaction.rollback()
         };
@@ -180,7 +201,7 @@ mod tests {
         let history = |connection: &Connection| -> i64 {
             connection.query_row("SELECT count(*) FROM mediadiag_migrations", [], |row| row.get(0)).unwrap()
         };
-        assert_eq!(history(&Connection::open(&path).unwrap()), 1, "version 1 applied once");
+        assert_eq!(history(&Connection::open(&path).unwrap()), i64::from(LATEST), "each version applied once");
 
         // The version an older collector reads, set by a newer one's migration.
         Connection::open(&path).unwrap().pragma_update(None, "user_version", 7).unwrap();
