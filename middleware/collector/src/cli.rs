@@ -184,7 +184,8 @@ pub(crate) struct Summary {
     #[arg(long, conflicts_with = "csv")]
     pub(crate) json: bool,
 
-    /// What to count by: code, subcode, pair, user-agent, application, principal, hour, day.
+    /// What to count by: code, subcode, pair, user-agent, modality, application, principal,
+    /// from-uri, to-uri, hour, day.
     /// Repeatable or comma-separated (`--by pair,day`): one row per combination.
     #[arg(long, value_name = "DIMENSION", default_value = "pair", value_delimiter = ',', value_parser = parse_dimension)]
     pub(crate) by: Vec<Dimension>,

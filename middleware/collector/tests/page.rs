@@ -21,6 +21,8 @@ struct Row<'a> {
     subcode: Option<&'a str>,
     user_agent: &'a str,
     principal: Option<&'a str>,
+    /// The Online href's call context (schema version 2): modality, from and to URIs.
+    online: Option<(&'a str, &'a str, &'a str)>,
 }
 
 /// Inserts `rows` into the collector's database (its writer waits for this transaction).
@@ -34,8 +36,19 @@ fn insert(path: &Path, rows: &[Row<'_>]) {
         transaction
             .execute(
                 "INSERT INTO reports (received_at, application_id, conversation_id, error_code, error_subcode, \
-                 media_type, user_agent, principal, remote_addr) VALUES (?1, '192', ?2, ?3, ?4, 'application/json', ?5, ?6, '127.0.0.1:5060')",
-                rusqlite::params![received_at, format!("history-{n}"), row.code, row.subcode, row.user_agent, row.principal],
+                 media_type, user_agent, principal, remote_addr, modality, from_uri, to_uri) \
+                 VALUES (?1, '192', ?2, ?3, ?4, 'application/json', ?5, ?6, '127.0.0.1:5060', ?7, ?8, ?9)",
+                rusqlite::params![
+                    received_at,
+                    format!("history-{n}"),
+                    row.code,
+                    row.subcode,
+                    row.user_agent,
+                    row.principal,
+                    row.online.map(|online| online.0),
+                    row.online.map(|online| online.1),
+                    row.online.map(|online| online.2)
+                ],
             )
             .unwrap();
     }
@@ -55,6 +68,12 @@ fn history() -> Vec<Row<'static>> {
     const AGENTS: [&str; 4] =
         ["Polycom/5.9.1", "Polycom/6.1.0", "Yealink SIP-T58A 58.86.0.5", "AudioCodes 450HD/3.4.6"];
     const PEOPLE: [&str; 3] = ["alice@contoso.example", "bob@contoso.example", "carol@contoso.example"];
+    const CALLS: [Option<(&str, &str, &str)>; 4] = [
+        None,
+        Some(("Audio", "sip:dave@fabrikam.example", "sip:alice@contoso.example")),
+        Some(("Audio", "sip:erin@fabrikam.example", "sip:bob@contoso.example")),
+        Some(("Video", "sip:dave@fabrikam.example", "sip:carol@contoso.example")),
+    ];
     let mut state = 0x2545_f491_4f6c_dd1d_u64;
     let mut next = move || {
         state ^= state << 13;
@@ -84,6 +103,7 @@ fn history() -> Vec<Row<'static>> {
                 subcode,
                 user_agent: AGENTS[(next() % 4) as usize],
                 principal: Some(PEOPLE[(next() % 3) as usize]),
+                online: CALLS[(next() % 4) as usize],
             }
         })
         .collect()
@@ -210,7 +230,9 @@ fn without_a_password_the_page_is_open_and_shows_no_personal_data() {
     assert_eq!(page.header("cache-control"), Some("no-store"));
     assert!(page.header("content-security-policy").unwrap().starts_with("default-src 'none'"));
     assert!(page.body.contains("Polycom/5.9.1"), "user agents are shown");
-    assert!(!page.body.contains("contoso.example"), "principals are not");
+    assert!(element(&page.body, "modalities").contains(">Audio<"), "modalities are shown");
+    assert!(!page.body.contains("contoso.example"), "principals and SIP URIs are not");
+    assert!(!page.body.contains("sip:"));
     assert!(!page.body.contains("127.0.0.1:5060"), "nor addresses");
     assert!(!page.body.contains(support::TOKEN), "nor tokens");
     assert!(!page.body.contains("<script"), "no script at all");
@@ -240,7 +262,9 @@ fn with_a_password_the_page_asks_for_it_and_shows_principals() {
     let page = get(&collector, "/?pair=BadRequest/InviteesOnly", &basic("admin:correct horse battery staple"));
     assert_eq!(page.status, 200);
     assert!(page.body.contains("id=\"principals\""), "{}", page.body);
-    assert!(page.body.contains("alice@contoso.example"));
+    assert!(element(&page.body, "principals").contains(">alice@contoso.example<"));
+    assert!(element(&page.body, "from-uris").contains(">sip:dave@fabrikam.example<"));
+    assert!(element(&page.body, "to-uris").contains(">sip:carol@contoso.example<"));
     // Any user name: the password is the credential.
     assert_eq!(get(&collector, "/", &basic("operator:correct horse battery staple")).status, 200);
 
@@ -296,7 +320,14 @@ fn answers_are_read_again_only_after_a_few_seconds_per_query() {
     let first = get(&collector, "/", "");
     insert(
         &path,
-        &[Row { ago: Duration::from_secs(5), code: Some("Gone"), subcode: None, user_agent: "x", principal: None }],
+        &[Row {
+            ago: Duration::from_secs(5),
+            code: Some("Gone"),
+            subcode: None,
+            user_agent: "x",
+            principal: None,
+            online: None,
+        }],
     );
     let again = get(&collector, "/", "");
     let another = get(&collector, "/?since=25h", "");

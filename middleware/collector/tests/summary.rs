@@ -32,7 +32,25 @@ fn send_known_reports(collector: &Collector) {
     send(Some("AudioCodes/3.4"), "a0", r#"{"errorCode":"Gone"}"#);
     send(Some("AudioCodes/3.4"), "a1", support::SEED_JSON);
     send(None, "n0", r#"{"errorCode":"Gone"}"#);
+    send_online_report(collector);
 }
+
+/// One report through the Online href, with modality Video.
+fn send_online_report(collector: &Collector) {
+    let body = support::SEED_JSON;
+    let reply = support::request(
+        &collector.address,
+        &format!(
+            "POST {ONLINE} HTTP/1.1\r\nHost: collector\r\nUser-Agent: Polycom/7.0 Online\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            support::TOKEN,
+            body.len()
+        ),
+    );
+    assert_eq!(reply.status, 204, "{reply:?}");
+}
+
+/// An Online href as Skype for Business Online advertised it, with modality Video.
+const ONLINE: &str = "/ucwa/oauth/v1/applications/192/communication/callMediaDiagnostics?callId=fc86b78dd87947949c7831d88abbb311&fromUri=sip%3adave%40fabrikam.example&mediaType=Video&toUri=sip%3aalice%40contoso.example";
 
 fn summary(store: &str, args: &[&str]) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_mediadiag-collector"))
@@ -47,12 +65,12 @@ fn summary(store: &str, args: &[&str]) -> String {
 /// What every store must answer for the known set.
 fn check(store: &str) {
     let json: serde_json::Value = serde_json::from_str(&summary(store, &["--by", "user-agent", "--json"])).unwrap();
-    assert_eq!(json["total"], 8);
+    assert_eq!(json["total"], 9);
     assert_eq!(json["by"], serde_json::json!(["user-agent"]));
     let rows = json["rows"].as_array().unwrap();
     assert_eq!(rows[0], serde_json::json!({"userAgent": "Polycom/5.9.1", "count": 4}));
     assert_eq!(rows[1], serde_json::json!({"userAgent": "AudioCodes/3.4", "count": 2}));
-    assert_eq!(rows.len(), 4);
+    assert_eq!(rows.len(), 5);
     assert!(rows.contains(&serde_json::json!({"userAgent": "Yealink T58, \"A\"", "count": 1})));
     assert!(rows.contains(&serde_json::json!({"userAgent": null, "count": 1})));
 
@@ -67,7 +85,7 @@ fn check(store: &str) {
     let json: serde_json::Value =
         serde_json::from_str(&summary(store, &["--by", "code,user-agent", "--by", "day", "--limit", "2", "--json"]))
             .unwrap();
-    assert_eq!(json["total"], 8, "the total counts every report of the window");
+    assert_eq!(json["total"], 9, "the total counts every report of the window");
     let rows = json["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["errorCode"], "BadRequest");
@@ -77,13 +95,26 @@ fn check(store: &str) {
 
     let csv = summary(store, &["--by", "hour", "--csv"]);
     assert!(csv.starts_with("hour,count\r\n"));
-    assert!(csv.lines().nth(1).unwrap().ends_with(":00:00Z,8"), "{csv}");
+    // One hour, or two when the reports straddle the turn of an hour.
+    let hours: Vec<(&str, u64)> = csv
+        .lines()
+        .skip(1)
+        .map(|line| line.split_once(',').map(|(hour, count)| (hour, count.parse().unwrap())).unwrap())
+        .collect();
+    assert!(hours.iter().all(|(hour, _)| hour.ends_with(":00:00Z") && hour.len() == 20), "{csv}");
+    assert_eq!(hours.iter().map(|(_, count)| count).sum::<u64>(), 9, "{csv}");
 
     // A window that ended before them: nothing.
     let json: serde_json::Value =
         serde_json::from_str(&summary(store, &["--by", "pair", "--until", "1h", "--json"])).unwrap();
     assert_eq!(json["total"], 0);
     assert_eq!(json["rows"], serde_json::json!([]));
+
+    // The Online href's modality (schema version 2): one report sent through it.
+    let json: serde_json::Value = serde_json::from_str(&summary(store, &["--by", "modality", "--json"])).unwrap();
+    assert_eq!(json["total"], 9);
+    assert_eq!(json["rows"][0], serde_json::json!({"modality": null, "count": 8}));
+    assert_eq!(json["rows"][1], serde_json::json!({"modality": "Video", "count": 1}));
 
     let table = summary(store, &["--by", "user-agent"]);
     assert!(table.lines().nth(1).unwrap().contains("Polycom/5.9.1"), "{table}");

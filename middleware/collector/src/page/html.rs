@@ -43,8 +43,10 @@ pub(super) struct Drill<'a> {
     pub(super) total: u64,
     /// Keys: the user agent.
     pub(super) user_agents: &'a [Counted],
-    /// Keys: the principal; `None` without the credential.
-    pub(super) principals: Option<&'a [Counted]>,
+    /// Keys: the modality.
+    pub(super) modalities: &'a [Counted],
+    /// Keys: the principal, the from URI, the to URI; `None` without the credential.
+    pub(super) personal: Option<[&'a [Counted]; 3]>,
 }
 
 /// One color per error code, index for index with [`ErrorCode::ALL`], so that a code keeps its
@@ -74,6 +76,7 @@ td.bar{width:35%}.bar div{height:12px;border-radius:3px;background:#4e79a7;min-w
 a{color:#2f5fa7}code,.ua{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px;word-break:break-all}
 .legend{display:flex;flex-wrap:wrap;gap:6px 16px;margin-top:8px;font-size:13px}
 .legend i{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:5px;vertical-align:-1px}
+.lists{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:10px 28px;align-items:start}
 .ok{color:#2e7d32}.bad{color:#c62828}.error{border-color:#e0a0a0;background:#fff5f5}
 svg text{font:11px system-ui,sans-serif;fill:#5f6b7a}";
 
@@ -346,7 +349,8 @@ fn pairs(out: &mut String, view: &View<'_>) {
     out.push_str("</table></section>");
 }
 
-/// A pair's user agents and, with the credential, its principals.
+/// A pair's user agents and modalities and, with the credential, its principals and SIP
+/// URIs.
 fn drill_down(out: &mut String, view: &View<'_>, drill: &Drill<'_>) {
     let (code, subcode) = drill.pair;
     let _ = write!(
@@ -358,14 +362,21 @@ fn drill_down(out: &mut String, view: &View<'_>, drill: &Drill<'_>) {
         escape(&span(view.window)),
         percent_encode(&span(view.window))
     );
-    list(out, "user-agents", "user agent (firmware)", drill.user_agents, drill.total, color(code));
-    match drill.principals {
-        Some(principals) => list(out, "principals", "principal", principals, drill.total, color(code)),
+    let fill = color(code);
+    out.push_str("<div class=\"lists\">");
+    list(out, "user-agents", "user agent (firmware)", drill.user_agents, drill.total, fill);
+    list(out, "modalities", "modality (Online href)", drill.modalities, drill.total, fill);
+    match drill.personal {
+        Some([principals, from, to]) => {
+            list(out, "principals", "principal", principals, drill.total, fill);
+            list(out, "from-uris", "from (remote party)", from, drill.total, fill);
+            list(out, "to-uris", "to (local user)", to, drill.total, fill);
+        }
         None => out.push_str(
-            "<p class=\"muted\" id=\"personal-hidden\">Principals are shown only when the collector has an admin password (--admin-password-file).</p>",
+            "<p class=\"muted\" id=\"personal-hidden\">Principals and SIP URIs are shown only when the collector has an admin password (--admin-password-file).</p>",
         ),
     }
-    out.push_str("</section>");
+    out.push_str("</div></section>");
 }
 
 /// A table of one dimension's values and counts.
@@ -396,7 +407,7 @@ fn footer(out: &mut String, personal: bool) {
     let note = if personal {
         "Personal data shown: this page needs the admin password."
     } else {
-        "No personal data shown: set --admin-password-file to see principals."
+        "No personal data shown: set --admin-password-file to see principals and SIP URIs."
     };
     let _ = write!(
         out,

@@ -8,9 +8,10 @@
 //! page, and keeps each answer [`FRESH`] per distinct query so that a refresh storm reads the
 //! database once. A store it cannot read makes it answer 503, saying so.
 //!
-//! Personal data (principals) is shown only when the operator set a password
+//! Personal data (principals, SIP URIs) is shown only when the operator set a password
 //! (`--admin-password-file`): then the page asks for it (HTTP Basic, any user name) and shows
-//! everything; without one the page is open and shows counts, codes and user agents only.
+//! everything; without one the page is open and shows counts, codes, modalities and user
+//! agents only.
 
 mod auth;
 mod html;
@@ -95,7 +96,9 @@ struct Layout {
 struct DrillLayout {
     total: usize,
     user_agents: usize,
-    principals: Option<usize>,
+    modalities: usize,
+    /// Principal, from_uri and to_uri: only with the credential.
+    personal: Option<[usize; 3]>,
 }
 
 impl Page {
@@ -208,8 +211,11 @@ fn countings(query: &Query, now: SystemTime) -> (Vec<Counting>, Layout) {
         };
         let total = add(of_pair(Vec::new(), None));
         let user_agents = add(of_pair(vec![Dimension::UserAgent], Some(TOP)));
-        let principals = query.personal.then(|| add(of_pair(vec![Dimension::Principal], Some(TOP))));
-        layout.drill = Some(DrillLayout { total, user_agents, principals });
+        let modalities = add(of_pair(vec![Dimension::Modality], Some(TOP)));
+        let personal = query.personal.then(|| {
+            [Dimension::Principal, Dimension::FromUri, Dimension::ToUri].map(|by| add(of_pair(vec![by], Some(TOP))))
+        });
+        layout.drill = Some(DrillLayout { total, user_agents, modalities, personal });
     }
     debug_assert!(query.personal || countings.iter().flat_map(|counting| &counting.by).all(|by| !by.is_personal()));
     (countings, layout)
@@ -234,7 +240,8 @@ fn view<'a>(query: &'a Query, cached: &'a Cached, status: html::Status) -> html:
             pair: query.pair.as_ref().map_or((None, None), |(code, subcode)| (code.as_deref(), subcode.as_deref())),
             total: count(drill.total),
             user_agents: answer(drill.user_agents),
-            principals: drill.principals.map(answer),
+            modalities: answer(drill.modalities),
+            personal: drill.personal.map(|indexes| indexes.map(answer)),
         }),
         personal: query.personal,
         status,
@@ -312,11 +319,12 @@ mod tests {
         let pair = Some((Some("Gone".to_owned()), None));
         let open = Query { window: DEFAULT_WINDOW, pair: pair.clone(), personal: false };
         let (read, layout) = countings(&open, now);
-        assert!(layout.drill.unwrap().principals.is_none());
+        assert!(layout.drill.unwrap().personal.is_none());
         assert!(read.iter().all(|counting| counting.by.iter().all(|dimension| !dimension.is_personal())));
         let admitted = Query { personal: true, ..open };
         let (read, layout) = countings(&admitted, now);
-        let principals = layout.drill.unwrap().principals.unwrap();
+        let [principals, from, to] = layout.drill.unwrap().personal.unwrap();
         assert_eq!(read[principals].by, [Dimension::Principal]);
+        assert_eq!((&read[from].by[..], &read[to].by[..]), (&[Dimension::FromUri][..], &[Dimension::ToUri][..]));
     }
 }

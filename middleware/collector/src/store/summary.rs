@@ -22,6 +22,12 @@ pub(crate) enum Dimension {
     Application,
     /// `principal`: personal data.
     Principal,
+    /// `modality`: the Online href's `mediaType` (schema version 2).
+    Modality,
+    /// `from_uri`: the remote party's SIP URI (schema version 2); personal data.
+    FromUri,
+    /// `to_uri`: the local user's SIP URI (schema version 2); personal data.
+    ToUri,
     /// The hour of `received_at`, UTC, as `2026-12-06T13:00:00Z`.
     Hour,
     /// The day of `received_at`, UTC, as `2026-12-06`.
@@ -30,13 +36,16 @@ pub(crate) enum Dimension {
 
 impl Dimension {
     /// Every dimension, in the order `--help` lists them.
-    pub(crate) const ALL: [Dimension; 8] = [
+    pub(crate) const ALL: [Dimension; 11] = [
         Dimension::Code,
         Dimension::Subcode,
         Dimension::Pair,
         Dimension::UserAgent,
+        Dimension::Modality,
         Dimension::Application,
         Dimension::Principal,
+        Dimension::FromUri,
+        Dimension::ToUri,
         Dimension::Hour,
         Dimension::Day,
     ];
@@ -50,6 +59,9 @@ impl Dimension {
             Dimension::UserAgent => "user-agent",
             Dimension::Application => "application",
             Dimension::Principal => "principal",
+            Dimension::Modality => "modality",
+            Dimension::FromUri => "from-uri",
+            Dimension::ToUri => "to-uri",
             Dimension::Hour => "hour",
             Dimension::Day => "day",
         }
@@ -69,6 +81,9 @@ impl Dimension {
             Dimension::UserAgent => &["userAgent"],
             Dimension::Application => &["applicationId"],
             Dimension::Principal => &["principal"],
+            Dimension::Modality => &["modality"],
+            Dimension::FromUri => &["fromUri"],
+            Dimension::ToUri => &["toUri"],
             Dimension::Hour => &["hour"],
             Dimension::Day => &["day"],
         }
@@ -76,7 +91,7 @@ impl Dimension {
 
     /// Whether its values name people (shown on the admin page only with its credential).
     pub(crate) fn is_personal(self) -> bool {
-        matches!(self, Dimension::Principal)
+        matches!(self, Dimension::Principal | Dimension::FromUri | Dimension::ToUri)
     }
 
     /// Whether it is a time bucket: the rows are then in time order rather than by count.
@@ -94,6 +109,9 @@ impl Dimension {
             (Dimension::UserAgent, _) => vec!["user_agent"],
             (Dimension::Application, _) => vec!["application_id"],
             (Dimension::Principal, _) => vec!["principal"],
+            (Dimension::Modality, _) => vec!["modality"],
+            (Dimension::FromUri, _) => vec!["from_uri"],
+            (Dimension::ToUri, _) => vec!["to_uri"],
             // Stored as RFC 3339 text, UTC: its first 13 characters are the hour.
             (Dimension::Hour, Dialect::Sqlite) => vec!["substr(received_at, 1, 13) || ':00:00Z'"],
             (Dimension::Hour, Dialect::Postgres) => {
