@@ -17,7 +17,7 @@
 //! and F at 256 connections, E and G at 64), the resource page's JSON example as the body. Where `taskset` exists the servers share CPU 1
 //! and wrk has CPU 0. Prints req/s, p50 and p99 latency (medians over the rounds), peak RSS,
 //! and the ratios; then the SQLite store alone, committing batches of 1024 reports on one
-//! thread.
+//! thread; then the HTTPS comparison of [`tls`] (`--https-only 1` runs only that).
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -30,8 +30,10 @@ use mediadiag_benches::bodies::SEED_JSON;
 use mediadiag_benches::stacks::{self, PATH, TOKEN};
 use tower::ServiceBuilder;
 
+mod tls;
+
 /// A real PostgreSQL for the `postgres` target: the tests' harness.
-#[path = "../../../middleware/collector/tests/support/postgres.rs"]
+#[path = "../../../../middleware/collector/tests/support/postgres.rs"]
 mod postgres;
 
 /// What is measured: a label, the server kind, and its connections (`None`: `--connections`).
@@ -58,10 +60,12 @@ struct Settings {
     seconds: u32,
     connections: u32,
     rounds: u32,
+    /// 0: the plain HTTP comparison and the HTTPS one; 1: only HTTPS.
+    https_only: u32,
 }
 
 fn settings() -> Settings {
-    let mut settings = Settings { seconds: 5, connections: 32, rounds: 3 };
+    let mut settings = Settings { seconds: 5, connections: 32, rounds: 3, https_only: 0 };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value: u32 = args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| usage());
@@ -69,6 +73,7 @@ fn settings() -> Settings {
             "--seconds" => settings.seconds = value,
             "--connections" => settings.connections = value,
             "--rounds" => settings.rounds = value,
+            "--https-only" => settings.https_only = value,
             _ => usage(),
         }
     }
@@ -76,7 +81,7 @@ fn settings() -> Settings {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: load [--seconds N] [--connections N] [--rounds N]   (needs wrk on the PATH)");
+    eprintln!("usage: load [--seconds N] [--connections N] [--rounds N] [--https-only 1]   (needs wrk on the PATH)");
     std::process::exit(2)
 }
 
@@ -93,8 +98,7 @@ fn serve(kind: &str, database: Option<&str>) -> ! {
             _ => None,
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
-        println!("{}", listener.local_addr().expect("an address"));
-        std::io::stdout().flush().expect("stdout");
+        announce(listener.local_addr().expect("an address"));
         loop {
             let Ok((stream, _)) = listener.accept().await else { continue };
             let _ = stream.set_nodelay(true);
@@ -122,6 +126,12 @@ fn serve(kind: &str, database: Option<&str>) -> ! {
             }
         }
     })
+}
+
+/// Prints a server's address for the command that started it.
+fn announce(address: SocketAddr) {
+    println!("{address}");
+    std::io::stdout().flush().expect("stdout");
 }
 
 struct Server {
@@ -158,12 +168,13 @@ fn collector_binary() -> std::path::PathBuf {
 
 fn start(kind: &'static str, scratch: &std::path::Path, database: &str) -> Server {
     let Some(store) = kind.strip_prefix("collector_") else {
-        let mut child = pinned(1, &std::env::current_exe().expect("this program"))
-            .args(["serve", kind])
-            .arg(scratch.join(format!("{kind}.db")))
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("a server process");
+        let mut command = pinned(1, &std::env::current_exe().expect("this program"));
+        command.args(["serve", kind]);
+        match kind {
+            "bare_tls" => command.arg(scratch.join("tls.crt")).arg(scratch.join("tls.key")),
+            _ => command.arg(scratch.join(format!("{kind}.db"))),
+        };
+        let mut child = command.stdout(Stdio::piped()).spawn().expect("a server process");
         let mut line = String::new();
         let stdout = child.stdout.take().expect("piped stdout");
         std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).expect("the server's address");
@@ -173,10 +184,16 @@ fn start(kind: &'static str, scratch: &std::path::Path, database: &str) -> Serve
     command.args(["--listen", "127.0.0.1:0", "--admin", "off", "--token", TOKEN]);
     match store {
         "jsonl" => command.args(["--store", "jsonl:-"]),
+        "tls" | "behind_nginx" => {
+            command.arg("--store").arg(format!("sqlite:{}", scratch.join(format!("{store}.db")).display()))
+        }
         "sqlite" => command.arg("--store").arg(format!("sqlite:{}", scratch.join("sqlite.db").display())),
         "postgres" => command.args(["--store", database]),
         _ => command.arg("--fsync").arg("--store").arg(format!("sqlite:{}", scratch.join("fsync.db").display())),
     };
+    if store == "tls" {
+        command.args(tls::collector_flags(&tls::Pair { cert: scratch.join("tls.crt"), key: scratch.join("tls.key") }));
+    }
     let mut child = command
         .env("TOKIO_WORKER_THREADS", "1")
         .env("RUST_LOG", "info")
@@ -225,11 +242,15 @@ fn microseconds(text: &str) -> Option<f64> {
 }
 
 fn wrk(address: SocketAddr, script: &std::path::Path, seconds: u32, connections: u32) -> Run {
+    wrk_url(&format!("http://{address}{PATH}"), script, seconds, connections)
+}
+
+fn wrk_url(url: &str, script: &std::path::Path, seconds: u32, connections: u32) -> Run {
     let output = pinned(0, std::path::Path::new("wrk"))
         .args(["-t1", &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency"])
         .arg("-s")
         .arg(script)
-        .arg(format!("http://{address}{PATH}"))
+        .arg(url)
         .output()
         .unwrap_or_else(|e| panic!("cannot run wrk ({e}); install it (Debian package wrk)"));
     let text = String::from_utf8_lossy(&output.stdout);
@@ -264,7 +285,11 @@ fn measure_store(seconds: u32) -> ! {
     let record = |n: usize| Record {
         received_at: std::time::SystemTime::now(),
         application_id: "192".to_owned(),
-        conversation_id: format!("conversation-{n}"),
+        conversation_id: Some(format!("conversation-{n}")),
+        call_id: None,
+        from_uri: None,
+        to_uri: None,
+        modality: None,
         report,
         media_type: mediadiag::MediaType::from_content_type(b"application/json").expect("a media type"),
         user_agent: Some("desk-phone/1.0".to_owned()),
@@ -286,6 +311,10 @@ fn measure_store(seconds: u32) -> ! {
 
 fn main() {
     match std::env::args().nth(1).as_deref() {
+        Some("serve") if std::env::args().nth(2).as_deref() == Some("bare_tls") => {
+            let arg = |n| std::path::PathBuf::from(std::env::args().nth(n).unwrap_or_default());
+            tls::serve_bare(&arg(3), &arg(4))
+        }
         Some("serve") => serve(&std::env::args().nth(2).unwrap_or_default(), std::env::args().nth(3).as_deref()),
         Some("store") => measure_store(std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(3)),
         _ => {}
@@ -302,15 +331,25 @@ fn main() {
     .expect("the wrk script");
     let scratch = std::env::temp_dir().join(format!("mediadiag-load-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).expect("a scratch directory");
+    if settings.https_only == 0 {
+        plain(&settings, &script, &scratch);
+    }
+    https(&settings, &script, &scratch);
+    let _ = std::fs::remove_file(&script);
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+/// The plain HTTP comparison: every target of [`TARGETS`], then the SQLite store alone.
+fn plain(settings: &Settings, script: &std::path::Path, scratch: &std::path::Path) {
     // PostgreSQL with its default durability (synchronous_commit=on), on any CPU.
     let database = postgres::Postgres::start();
-    let mut servers: Vec<Server> = TARGETS.iter().map(|(_, kind, _)| start(kind, &scratch, &database.url())).collect();
+    let mut servers: Vec<Server> = TARGETS.iter().map(|(_, kind, _)| start(kind, scratch, &database.url())).collect();
     std::thread::sleep(Duration::from_millis(200));
     let mut runs: Vec<Vec<Run>> = vec![Vec::new(); TARGETS.len()];
     for round in 1..=settings.rounds {
         for (index, (label, _, connections)) in TARGETS.iter().enumerate() {
             let connections = connections.unwrap_or(settings.connections);
-            let run = wrk(servers[index].address, &script, settings.seconds, connections);
+            let run = wrk(servers[index].address, script, settings.seconds, connections);
             eprintln!(
                 "round {round} {label:<10} {:>9.0} req/s  p50 {:>7.0} us  p99 {:>7.0} us",
                 run.requests_per_second, run.p50_us, run.p99_us
@@ -318,7 +357,6 @@ fn main() {
             runs[index].push(run);
         }
     }
-    let _ = std::fs::remove_file(&script);
     println!(
         "\n{} rounds of {} s, {} connections (unless the label says), wrk -t1 on CPU 0, servers with one worker thread on CPU 1",
         settings.rounds, settings.seconds, settings.connections
@@ -335,7 +373,6 @@ fn main() {
         let _ = server.child.kill();
         let _ = server.child.wait();
     }
-    let _ = std::fs::remove_dir_all(&scratch);
     if let [bare, axum, layer, jsonl, sqlite, sqlx, _, bare_256, sqlite_256, sqlx_256, _, sqlite_64, postgres_64] =
         throughput[..]
     {
@@ -365,4 +402,47 @@ fn main() {
         "SQLite store alone, one thread, batches of {STORE_BATCH}: {} reports/s (goal at least 500000)",
         alone.trim()
     );
+}
+
+/// The HTTPS comparison ([`tls`]): a new connection per request, then keep-alive, against
+/// the bare TLS server and nginx terminating TLS.
+fn https(settings: &Settings, script: &std::path::Path, scratch: &std::path::Path) {
+    let pair = tls::pair(scratch);
+    let close = scratch.join("close.lua");
+    let keep_alive = std::fs::read_to_string(script).expect("the wrk script");
+    std::fs::write(&close, format!("{keep_alive}wrk.headers[\"Connection\"] = \"close\"\n")).expect("a wrk script");
+    let bare = start("bare_tls", scratch, "");
+    let collector = start("collector_tls", scratch, "");
+    let behind = start("collector_behind_nginx", scratch, "");
+    let Some(nginx) = tls::start_nginx(scratch, &pair, behind.address) else {
+        println!("\nHTTPS: nginx is not installed (apt-get install nginx): the comparison was not run");
+        return;
+    };
+    let servers = [("bare TLS", &bare), ("collector", &collector), ("nginx", &nginx)];
+    let mut rates = [[Vec::new(), Vec::new(), Vec::new()], [Vec::new(), Vec::new(), Vec::new()]];
+    for round in 1..=settings.rounds {
+        for (mode, wrk_script) in [close.as_path(), script].into_iter().enumerate() {
+            for (index, (label, server)) in servers.iter().enumerate() {
+                let url = format!("https://{}{PATH}", server.address);
+                let run = wrk_url(&url, wrk_script, settings.seconds, settings.connections);
+                let how = if mode == 0 { "new connection each" } else { "keep-alive" };
+                eprintln!("round {round} https {label:<9} {how:<19} {:>9.0} req/s", run.requests_per_second);
+                rates[mode][index].push(run.requests_per_second);
+            }
+        }
+    }
+    println!(
+        "\nHTTPS, {} rounds of {} s, {} connections, one worker each on CPU 1 (nginx too), SQLite store",
+        settings.rounds, settings.seconds, settings.connections
+    );
+    for (mode, how) in ["new connection each", "keep-alive"].into_iter().enumerate() {
+        let [bare, collector, nginx] = [0, 1, 2].map(|index| median(rates[mode][index].clone()));
+        println!("{how:<20} bare TLS {bare:>9.0}  collector {collector:>9.0}  nginx + collector {nginx:>9.0} req/s");
+        println!(
+            "{how:<20} collector / bare TLS {:.2}x (goal at least 0.9x), collector / nginx termination {:.2}x (goal at least 1.0x)",
+            collector / bare,
+            collector / nginx
+        );
+    }
+    drop((nginx, behind, collector, bare));
 }
