@@ -24,10 +24,10 @@ pub(super) struct View<'a> {
     pub(super) now: SystemTime,
     /// Per hour (else per day).
     pub(super) hourly: bool,
-    /// Keys: the bucket, the code.
+    /// Keys: the bucket, the code, the subcode.
     pub(super) chart: &'a [Counted],
-    /// Keys: the code, the subcode.
-    pub(super) pairs: &'a [Counted],
+    /// Keys: the code, the subcode; the largest first.
+    pub(super) pairs: Vec<Counted>,
     pub(super) total: u64,
     /// The latest report's time of all, RFC 3339.
     pub(super) latest: Option<&'a str>,
@@ -327,7 +327,7 @@ fn pairs(out: &mut String, view: &View<'_>) {
     }
     out.push_str("<table><tr><th>errorCode</th><th>errorSubcode</th><th></th><th class=\"n\">reports</th><th class=\"n\">share</th></tr>");
     let widest = view.pairs.iter().map(|row| row.count).max().unwrap_or(1).max(1);
-    for row in view.pairs {
+    for row in &view.pairs {
         let code = row.keys.first().and_then(Option::as_deref);
         let subcode = row.keys.get(1).and_then(Option::as_deref);
         let link = format!(

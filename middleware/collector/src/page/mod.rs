@@ -28,7 +28,7 @@ use http_body_util::Full;
 use mediadiag_batch::Batcher;
 
 use crate::activity::Activity;
-use crate::store::{Counting, Dimension, Reader, Reading, StoreUrl};
+use crate::store::{Counted, Counting, Dimension, Reader, Reading, StoreUrl};
 
 pub(crate) use auth::Password;
 
@@ -87,9 +87,8 @@ struct Cached {
 
 /// Where each counting's answer is in a [`Reading`].
 struct Layout {
+    /// Per time bucket and pair: the chart, the top pairs and the total, from one scan.
     chart: usize,
-    pairs: usize,
-    total: usize,
     drill: Option<DrillLayout>,
 }
 
@@ -196,12 +195,10 @@ impl Page {
 fn countings(query: &Query, now: SystemTime) -> (Vec<Counting>, Layout) {
     let since = now.checked_sub(query.window).unwrap_or(SystemTime::UNIX_EPOCH).max(SystemTime::UNIX_EPOCH);
     let bucket = if query.window <= HOURLY_UP_TO { Dimension::Hour } else { Dimension::Day };
-    let mut countings = vec![
-        Counting::new(vec![bucket, Dimension::Code], since),
-        Counting { limit: Some(TOP), ..Counting::new(vec![Dimension::Pair], since) },
-        Counting::new(Vec::new(), since),
-    ];
-    let mut layout = Layout { chart: 0, pairs: 1, total: 2, drill: None };
+    // One scan of the window gives the chart, the top pairs and the total (the benchmark in
+    // docs/BENCHMARKS.md: a scan per part took about twice as long).
+    let mut countings = vec![Counting::new(vec![bucket, Dimension::Pair], since)];
+    let mut layout = Layout { chart: 0, drill: None };
     if let Some(pair) = &query.pair {
         let of_pair =
             |by: Vec<Dimension>, limit| Counting { pair: Some(pair.clone()), limit, ..Counting::new(by, since) };
@@ -227,14 +224,26 @@ fn view<'a>(query: &'a Query, cached: &'a Cached, status: html::Status) -> html:
     let answers = &cached.reading.answers;
     let answer = |index: usize| answers.get(index).map(Vec::as_slice).unwrap_or(&[]);
     let count = |index: usize| answer(index).first().map_or(0, |row| row.count);
+    let chart = answer(layout.chart);
+    // The pairs of the chart's rows (keys: bucket, code, subcode), summed over the buckets.
+    let mut pairs: Vec<Counted> = Vec::new();
+    for row in chart {
+        let keys = &row.keys[1..];
+        match pairs.iter_mut().find(|pair| pair.keys == keys) {
+            Some(pair) => pair.count += row.count,
+            None => pairs.push(Counted { keys: keys.to_vec(), count: row.count, first: None, last: None }),
+        }
+    }
+    pairs.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.keys.cmp(&b.keys)));
+    pairs.truncate(TOP as usize);
     html::View {
         window: query.window,
         since: countings[layout.chart].since,
         now: cached.now,
         hourly: countings[layout.chart].by[0] == Dimension::Hour,
-        chart: answer(layout.chart),
-        pairs: answer(layout.pairs),
-        total: count(layout.total),
+        chart,
+        pairs,
+        total: chart.iter().map(|row| row.count).sum(),
         latest: cached.reading.latest.as_deref(),
         drill: layout.drill.map(|drill| html::Drill {
             pair: query.pair.as_ref().map_or((None, None), |(code, subcode)| (code.as_deref(), subcode.as_deref())),
