@@ -216,12 +216,14 @@ async fn run(flags: Serve) -> ExitCode {
     if let Some(retention) = flags.retention {
         store::spawn_retention(&flags.stores, *retention);
     }
+    // Listening for SIGTERM before saying so: a signal sent as soon as the line is read must
+    // start the drain, not end the process.
+    let mut signals = Signals::new();
     let stores = flags.stores.iter().map(|url| redacted(url)).collect::<Vec<_>>().join(" ");
     tracing::info!(stores, fsync = flags.fsync, "listening on {address} ({scheme})");
     tokio::spawn(tls::reload_on_hangup(certificates));
 
     let logging = activity.clone();
-    let mut signals = Signals::new();
     let connections = tokio::select! {
         connections = server::serve(listener, service, &flags, activity, tls, signals.next()) => connections,
         () = logging.log_every_minute() => return ExitCode::FAILURE,
