@@ -122,7 +122,7 @@ fn table(
         .collect();
     let widest = rows.iter().map(|row| row.count).max().unwrap_or(1);
     for row in rows {
-        text.push_str(" ");
+        text.push(' ');
         for (value, width) in row.keys.iter().zip(&widths) {
             let value = cut(&cell(value), *width);
             let _ = write!(text, " {value:<width$}");

@@ -68,6 +68,9 @@ fn fill(path: &std::path::Path) {
     eprintln!("{REPORTS} reports inserted in {:?}", started.elapsed());
 }
 
+/// The page's path and query for the `n`th request of a kind.
+type Path = fn(u64) -> String;
+
 /// The median, 90th percentile and slowest of `times`.
 fn spread(mut times: Vec<Duration>) -> (Duration, Duration, Duration) {
     times.sort();
@@ -82,7 +85,7 @@ fn the_page_answers_with_a_million_reports() {
     let store = format!("sqlite:{}", path.display());
     let collector = Collector::start_in(dir.path(), &["--token", support::TOKEN, "--store", &store]);
     let admin = collector.admin.clone().unwrap();
-    let kinds: [(&str, fn(u64) -> String); 4] = [
+    let kinds: [(&str, Path); 4] = [
         ("the default page (24 h: about 33,000 reports)", |n| format!("/?since={}s", 86_400 + n)),
         ("a pair's drill-down (24 h)", |n| format!("/?since={}s&pair=BadRequest/InviteesOnly", 86_400 + n)),
         ("7 days (about 233,000 reports)", |n| format!("/?since={}s", 7 * 86_400 + n)),

@@ -110,9 +110,9 @@ pub(super) fn unavailable(status: &Status, why: &str) -> String {
 /// A page of one sentence (a refusal).
 pub(super) fn message(text: &str) -> String {
     let mut out = head("mediadiag");
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<header><h1>mediadiag</h1></header><section><p>{}</p></section></main></body></html>\n",
+        "<header><h1>mediadiag</h1></header><section><p>{}</p></section></main></body></html>",
         escape(text)
     );
     out
@@ -279,7 +279,7 @@ fn chart(out: &mut String, view: &View<'_>) {
     );
     for (bucket, key) in keys.iter().enumerate() {
         let at = first / step + bucket as u64;
-        if at % every as u64 != 0 {
+        if !at.is_multiple_of(every as u64) {
             continue;
         }
         let x = LEFT + slot * (bucket as f64 + 0.5);
@@ -409,9 +409,9 @@ fn footer(out: &mut String, personal: bool) {
     } else {
         "No personal data shown: set --admin-password-file to see principals and SIP URIs."
     };
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<p class=\"muted\">{note} Counts are read at most every 5 s per query.</p></main></body></html>\n"
+        "<p class=\"muted\">{note} Counts are read at most every 5 s per query.</p></main></body></html>"
     );
 }
 
@@ -477,11 +477,11 @@ fn ago(now: SystemTime, time: SystemTime) -> String {
 /// A window in its largest whole unit: `90m`, `24h`, `7d`.
 fn span(window: Duration) -> String {
     let seconds = window.as_secs();
-    if seconds % 86400 == 0 && seconds > 86400 {
+    if seconds.is_multiple_of(86400) && seconds > 86400 {
         format!("{}d", seconds / 86400)
-    } else if seconds % 3600 == 0 {
+    } else if seconds.is_multiple_of(3600) {
         format!("{}h", seconds / 3600)
-    } else if seconds % 60 == 0 {
+    } else if seconds.is_multiple_of(60) {
         format!("{}m", seconds / 60)
     } else {
         format!("{seconds}s")
@@ -493,7 +493,7 @@ fn thousands(value: u64) -> String {
     let digits = value.to_string();
     let mut out = String::new();
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);

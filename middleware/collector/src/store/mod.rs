@@ -42,7 +42,8 @@ pub(crate) fn failure(context: &str, error: &dyn std::error::Error) -> StoreErro
 /// page; both read through [`Counting`]s, so each query is written once.
 pub(crate) enum Reader {
     Sqlite(sqlite::SqliteReader),
-    Postgres(postgres::PostgresReader),
+    /// Boxed: its connection settings are much larger than a SQLite path.
+    Postgres(Box<postgres::PostgresReader>),
 }
 
 impl Reader {
@@ -51,7 +52,9 @@ impl Reader {
     pub(crate) fn new(url: &StoreUrl, statement_timeout: Duration) -> Result<Reader, String> {
         match url {
             StoreUrl::Sqlite { path, .. } => Ok(Reader::Sqlite(sqlite::SqliteReader::new(path))),
-            StoreUrl::Postgres(url) => postgres::PostgresReader::new(url, statement_timeout).map(Reader::Postgres),
+            StoreUrl::Postgres(url) => {
+                postgres::PostgresReader::new(url, statement_timeout).map(|reader| Reader::Postgres(Box::new(reader)))
+            }
             StoreUrl::JsonLines { .. } => Err("only sqlite: and postgres:// stores can be read".to_owned()),
         }
     }
