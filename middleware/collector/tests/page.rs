@@ -338,3 +338,41 @@ fn answers_are_read_again_only_after_a_few_seconds_per_query() {
     }
     assert!(collector.terminate().success());
 }
+
+#[test]
+fn the_page_reads_postgres_through_a_read_only_session() {
+    use support::postgres::{Postgres, available};
+    if !available("the_page_reads_postgres_through_a_read_only_session") {
+        return;
+    }
+    let postgres = Postgres::start();
+    let dir = tempfile::tempdir().unwrap();
+    let collector = Collector::start_in(dir.path(), &["--token", support::TOKEN, "--store", &postgres.url()]);
+    let started = Instant::now();
+    let mut sent = 0;
+    while sent < 3 {
+        match report_as(&collector.address, SCRIPT_AGENT, &format!("pg-{sent}"), r#"{"errorCode":"Gone"}"#).status {
+            204 => sent += 1,
+            // Until the writer has connected.
+            503 if started.elapsed() < Duration::from_secs(10) => std::thread::sleep(Duration::from_millis(100)),
+            status => panic!("{status}"),
+        }
+    }
+    let page = get(&collector, "/?pair=Gone/", "");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("<title>mediadiag: 3 reports in 24h</title>"));
+    assert!(element(&page.body, "user-agents").contains("&lt;script&gt;document.title="));
+    // The page read through a session of its own: the writer's last statement is its INSERT,
+    // the page's the end of its read transaction.
+    let sessions = postgres
+        .psql("SELECT left(query, 6) FROM pg_stat_activity WHERE application_name = 'mediadiag-collector' ORDER BY 1");
+    assert_eq!(sessions.lines().collect::<Vec<_>>(), ["COMMIT", "INSERT"], "{sessions}");
+    assert!(collector.terminate().success());
+
+    // A database that is down: 503, saying so.
+    let collector = Collector::start_in(dir.path(), &["--token", support::TOKEN, "--store", &postgres.url()]);
+    postgres.stop("fast");
+    let page = get(&collector, "/", "");
+    assert_eq!(page.status, 503);
+    assert!(page.body.contains("cannot be read"), "{}", page.body);
+}
