@@ -301,4 +301,23 @@ mod tests {
         let summary = Cli::try_parse_from(["mediadiag-collector", "summary", "--since", "2h", "--json"]).unwrap();
         assert!(matches!(summary.command, Some(Command::Summary(Summary { json: true, .. }))));
     }
+
+    #[test]
+    fn summary_dimensions_repeat_or_are_comma_separated_and_moments_are_durations_or_times() {
+        let Some(Command::Summary(summary)) =
+            Cli::try_parse_from(["mediadiag-collector", "summary", "--by", "pair,day", "--by", "user-agent"])
+                .unwrap()
+                .command
+        else {
+            panic!("not the summary")
+        };
+        assert_eq!(summary.by, [Dimension::Pair, Dimension::Day, Dimension::UserAgent]);
+        assert_eq!(summary.since, Moment::Ago(Duration::from_secs(86400)));
+        let at = parse_moment("2026-12-01T00:00:00Z").unwrap();
+        assert_eq!(at.at(std::time::SystemTime::now()), humantime::parse_rfc3339("2026-12-01T00:00:00Z").unwrap());
+        assert_eq!(Moment::Ago(Duration::MAX).at(std::time::SystemTime::now()), std::time::UNIX_EPOCH);
+        assert!(parse_moment("yesterday").is_err());
+        assert!(Cli::try_parse_from(["mediadiag-collector", "summary", "--json", "--csv"]).is_err());
+        assert!(Cli::try_parse_from(["mediadiag-collector", "summary", "--by", "firmware"]).is_err());
+    }
 }
