@@ -368,3 +368,28 @@ fn rsa_and_sec1_keys_are_read_too() {
         assert!(collector.terminate().success());
     }
 }
+
+#[test]
+fn the_printed_curl_command_gets_204_over_https_as_it_is() {
+    // A self-signed pair, as the README makes it with openssl: its own authority.
+    let dir = tempfile::tempdir().unwrap();
+    let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let pair =
+        Pair { cert: dir.path().join("cert.pem"), key: dir.path().join("key.pem"), der: certified.cert.der().clone() };
+    std::fs::write(&pair.cert, certified.cert.pem()).unwrap();
+    std::fs::write(&pair.key, certified.signing_key.serialize_pem()).unwrap();
+    let cert = pair.cert.display().to_string();
+    let key = pair.key.display().to_string();
+    let args = ["--tls-cert", &cert, "--tls-key", &key, "--store", "jsonl:-"];
+    let collector = Collector::start_in(dir.path(), &args);
+    let command = format!("curl{}", collector.stderr_until("try: curl"));
+    assert!(command.contains("https://") && command.contains("--cacert"), "{command}");
+    let output = Command::new("sh")
+        .args(["-c", &format!("{command} --silent --output /dev/null --write-out '%{{http_code}}'")])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "204", "{}", String::from_utf8_lossy(&output.stderr));
+    let line: serde_json::Value = serde_json::from_str(&next_line(&collector.stdout)).unwrap();
+    assert_eq!(line["errorSubcode"], "InviteesOnly");
+    assert!(collector.terminate().success());
+}
