@@ -113,7 +113,9 @@ fn history() -> Vec<Row<'static>> {
 /// from a phone whose user agent is a script. `args`: more flags.
 fn collector_with_reports(args: &[&str]) -> (tempfile::TempDir, PathBuf, Collector) {
     let (dir, path) = database();
-    let store = format!("sqlite:{}", path.display());
+    // Relative to the collector's directory, so that the page (and its screenshot) names the
+    // store as an operator's would, not by a temporary path.
+    let store = format!("sqlite:{}", path.file_name().unwrap().to_string_lossy());
     let collector = Collector::start_in(dir.path(), &[&["--token", support::TOKEN, "--store", &store], args].concat());
     for n in 0..3 {
         let reply = report_as(&collector.address, SCRIPT_AGENT, &format!("script-{n}"), r#"{"errorCode":"Gone"}"#);
