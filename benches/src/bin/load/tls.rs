@@ -109,7 +109,7 @@ pub(crate) fn start_nginx(scratch: &Path, pair: &Pair, collector: SocketAddr) ->
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    Some(Server { child, address })
+    Some(Server { child, address, admin: None })
 }
 
 /// The collector's TLS flags for `pair`.
