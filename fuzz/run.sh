@@ -25,7 +25,7 @@ fuzz_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$fuzz_dir"
 
 all_targets=(json_decode xml_decode media_type route roundtrip json_differential xml_differential layer_http
-    reason_differential response_differential)
+    reason_differential response_differential jwt)
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=("${all_targets[@]}")
 for target in "${targets[@]}"; do
@@ -42,6 +42,7 @@ dict_of() {
         layer_http) echo dicts/layer_http.dict ;;
         reason_differential) echo dicts/reason.dict ;;
         response_differential) echo dicts/response.dict ;;
+        jwt) echo dicts/jwt.dict ;;
         *) echo "" ;;
     esac
 }

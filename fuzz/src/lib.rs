@@ -9,6 +9,7 @@
 use mediadiag::{DecodeError, ErrorSubcode, Property, Report};
 
 pub mod json;
+pub mod jwt;
 pub mod reason;
 pub mod route;
 pub mod xml;

@@ -387,15 +387,20 @@ fn validation(algorithm: Algorithm, rules: &Rules) -> Validation {
     validation.leeway = rules.leeway.as_secs();
     validation.validate_exp = true;
     validation.validate_nbf = true;
-    validation.set_required_spec_claims(&["exp"]);
+    // jsonwebtoken checks `aud` and `iss` only in tokens that carry them: a configured
+    // audience or issuer must also make the claim required, or a token without it passes.
+    let mut required = vec!["exp"];
     if rules.audience.is_empty() {
         validation.validate_aud = false;
     } else {
         validation.set_audience(&rules.audience);
+        required.push("aud");
     }
     if !rules.issuer.is_empty() {
         validation.set_issuer(&rules.issuer);
+        required.push("iss");
     }
+    validation.set_required_spec_claims(&required);
     validation
 }
 

@@ -168,6 +168,11 @@ async fn invalid_tokens_are_401_and_never_reach_the_callback() {
     wrong_issuer["iss"] = json!("https://evil.example.test/");
     let mut no_exp = claims("Conversations.Receive");
     no_exp.as_object_mut().unwrap().remove("exp");
+    // The verifier requires an audience and an issuer: a token must carry both.
+    let mut no_audience = claims("Conversations.Receive");
+    no_audience.as_object_mut().unwrap().remove("aud");
+    let mut no_issuer = claims("Conversations.Receive");
+    no_issuer.as_object_mut().unwrap().remove("iss");
     let good = mint(Algorithm::RS256, Some("rsa-1"), &claims("Conversations.Receive"));
     let (head, rest) = good.split_once('.').unwrap();
     let (_, signature) = rest.split_once('.').unwrap();
@@ -198,6 +203,8 @@ async fn invalid_tokens_are_401_and_never_reach_the_callback() {
         ("wrong audience", mint(Algorithm::RS256, Some("rsa-1"), &wrong_audience)),
         ("wrong issuer", mint(Algorithm::ES256, Some("ec-1"), &wrong_issuer)),
         ("no exp", mint(Algorithm::HS256, None, &no_exp)),
+        ("no aud", mint(Algorithm::RS256, Some("rsa-1"), &no_audience)),
+        ("no iss", mint(Algorithm::ES256, Some("ec-1"), &no_issuer)),
         ("forged payload", forged_payload),
         ("bad signature", bad_signature),
         ("unknown kid", mint(Algorithm::RS256, Some("rsa-2"), &claims("Conversations.Receive"))),
