@@ -11,20 +11,17 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{Response, Uri};
 use http_body::Body;
-use http_body_util::combinators::Collect;
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use http_body_util::LengthLimitError;
 use mediadiag::{MediaType, Report};
 use pin_project_lite::pin_project;
 use tokio::time::{Sleep, sleep};
 
 use crate::body::ResponseBody;
-
-/// What `Limited` turns a body's error into.
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
 use crate::facts::{Ids, RequestFacts};
 use crate::handler::{ReportHandler, Reported};
 use crate::layer::Config;
 use crate::limit::CallbackSlot;
+use crate::read::{BoxError, ReadBody};
 use crate::respond::{self, LayerResponse, Outcome};
 
 /// An intercepted request that passed checks 1 to 6, and what decoding and calling back need.
@@ -92,7 +89,7 @@ pin_project! {
         /// starts the first time the body is not ready: a body that is all there needs none).
         Reading {
             #[pin]
-            body: Collect<Limited<B>>,
+            body: ReadBody<B>,
             intercepted: Intercepted<H>,
         },
         /// Waiting for the callback under its deadline (started the first time it is pending).
@@ -121,7 +118,7 @@ where
     }
 
     pub(crate) fn reading(body: B, intercepted: Intercepted<H>) -> Self {
-        let body = Limited::new(body, intercepted.config.body_limit).collect();
+        let body = ReadBody::new(body, intercepted.config.body_limit);
         ResponseFuture { state: State::Reading { body, intercepted }, deadline: None }
     }
 }
@@ -210,7 +207,7 @@ enum ReadFailure {
 
 /// Waits for the whole body (its size limit enforced by `Limited`), under the read timeout.
 fn poll_read<B>(
-    body: Pin<&mut Collect<Limited<B>>>,
+    body: Pin<&mut ReadBody<B>>,
     deadline: Pin<&mut Option<Sleep>>,
     timeout: Duration,
     cx: &mut Context<'_>,
@@ -220,8 +217,7 @@ where
     B::Error: Into<BoxError>,
 {
     match body.poll(cx) {
-        // One frame is handed on as it came; only a body of several frames is copied.
-        Poll::Ready(Ok(collected)) => Poll::Ready(Ok(collected.to_bytes())),
+        Poll::Ready(Ok(body)) => Poll::Ready(Ok(body)),
         Poll::Ready(Err(error)) if error.is::<LengthLimitError>() => Poll::Ready(Err(ReadFailure::TooLarge)),
         Poll::Ready(Err(_)) => Poll::Ready(Err(ReadFailure::Broken)),
         Poll::Pending if expired(deadline, timeout, cx) => Poll::Ready(Err(ReadFailure::TimedOut)),

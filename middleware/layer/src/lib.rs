@@ -75,6 +75,7 @@ pub mod jwt;
 mod layer;
 mod limit;
 pub mod metrics;
+mod read;
 mod respond;
 mod service;
 
