@@ -10,18 +10,9 @@ use bytes::Bytes;
 use criterion::{Criterion, criterion_group};
 use http::Request;
 use http_body_util::Full;
-use mediadiag_benches::bodies::SEED_JSON;
 use mediadiag_benches::ratios;
-use mediadiag_benches::stacks::{self, PATH, TOKEN};
+use mediadiag_benches::stacks;
 use tower::{Service, ServiceBuilder, ServiceExt};
-
-fn request() -> Request<Full<Bytes>> {
-    Request::post(PATH)
-        .header("authorization", format!("Bearer {TOKEN}"))
-        .header("content-type", "application/json")
-        .body(Full::new(Bytes::from_static(SEED_JSON)))
-        .expect("a valid request")
-}
 
 /// Runs one request through a fresh clone of `service` and checks it got 204.
 async fn once<S, B>(service: &S)
@@ -29,7 +20,7 @@ where
     S: Service<Request<Full<Bytes>>, Response = http::Response<B>> + Clone,
     S::Error: std::fmt::Debug,
 {
-    let response = service.clone().oneshot(request()).await.expect("the service answers");
+    let response = service.clone().oneshot(stacks::request()).await.expect("the service answers");
     assert_eq!(response.status(), http::StatusCode::NO_CONTENT);
     black_box(response);
 }

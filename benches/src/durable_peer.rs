@@ -9,10 +9,9 @@ use std::time::SystemTime;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use mediadiag::{ErrorCode, ErrorSubcode};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::stacks::{PeerBody, TOKEN};
+use crate::stacks::{PeerBody, validated};
 
 /// The router, its pool opened on the database file `path` (created with its table).
 pub async fn router(path: &std::path::Path) -> Result<axum::Router, sqlx::Error> {
@@ -42,13 +41,10 @@ async fn store(
     headers: HeaderMap,
     Json(body): Json<PeerBody>,
 ) -> StatusCode {
-    let authorized = headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&*format!("Bearer {TOKEN}"));
-    if !authorized {
-        return StatusCode::UNAUTHORIZED;
-    }
-    let code = body.error_code.as_deref().map(str::parse::<ErrorCode>).transpose();
-    let subcode = body.error_subcode.as_deref().map(str::parse::<ErrorSubcode>).transpose();
-    let (Ok(code), Ok(subcode)) = (code, subcode) else { return StatusCode::BAD_REQUEST };
+    let (code, subcode) = match validated(&headers, &body) {
+        Ok(values) => values,
+        Err(status) => return status,
+    };
     let received_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
     let inserted = sqlx::query(
         "INSERT INTO reports (received_at, application_id, conversation_id, error_code, error_subcode) \

@@ -61,22 +61,39 @@ pub struct PeerBody {
     pub(crate) error_subcode: Option<String>,
 }
 
+/// What the peers check by hand: the bearer token (401), then the two enums (400).
+pub(crate) fn validated(
+    headers: &HeaderMap,
+    body: &PeerBody,
+) -> Result<(Option<ErrorCode>, Option<ErrorSubcode>), StatusCode> {
+    let authorized = headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&*format!("Bearer {TOKEN}"));
+    if !authorized {
+        return Err(StatusCode::UNAUTHORIZED);
+    }
+    let code = body.error_code.as_deref().map(str::parse::<ErrorCode>).transpose();
+    let subcode = body.error_subcode.as_deref().map(str::parse::<ErrorSubcode>).transpose();
+    match (code, subcode) {
+        (Ok(code), Ok(subcode)) => Ok((code, subcode)),
+        _ => Err(StatusCode::BAD_REQUEST),
+    }
+}
+
 /// The peer's handler: token, JSON extractor, enums validated by hand.
 async fn peer_handler(
     Path((_application, _conversation)): Path<(String, String)>,
     headers: HeaderMap,
     Json(body): Json<PeerBody>,
 ) -> StatusCode {
-    let authorized = headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(&*format!("Bearer {TOKEN}"));
-    if !authorized {
-        return StatusCode::UNAUTHORIZED;
-    }
-    let code_ok = body.error_code.as_deref().is_none_or(|name| name.parse::<ErrorCode>().is_ok());
-    let subcode_ok = body.error_subcode.as_deref().is_none_or(|name| name.parse::<ErrorSubcode>().is_ok());
-    if !(code_ok && subcode_ok) {
-        return StatusCode::BAD_REQUEST;
-    }
-    StatusCode::NO_CONTENT
+    validated(&headers, &body).map_or_else(|status| status, |_| StatusCode::NO_CONTENT)
+}
+
+/// A reportMediaDiagnostics request with the seed body, as every in-process measurement sends.
+pub fn request() -> Request<http_body_util::Full<Bytes>> {
+    Request::post(PATH)
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .header("content-type", "application/json")
+        .body(http_body_util::Full::new(Bytes::from_static(crate::bodies::SEED_JSON)))
+        .expect("a valid request")
 }
 
 /// The peer: an axum router with the `Json` handler on the resource path.

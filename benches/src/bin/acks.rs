@@ -17,11 +17,9 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::Request;
 use http_body_util::Full;
 use mediadiag_batch::{Batch, Batcher, Store, StoreError};
-use mediadiag_benches::bodies::SEED_JSON;
-use mediadiag_benches::stacks::{self, PATH, TOKEN};
+use mediadiag_benches::stacks::{self, TOKEN};
 use tower::{ServiceBuilder, ServiceExt};
 use tower_mediadiag::{MediaDiagnosticsLayer, Scopes, StaticTokens};
 
@@ -35,14 +33,6 @@ impl Store for Nowhere {
     async fn commit(&mut self, _batch: &Batch) -> Result<(), StoreError> {
         Ok(())
     }
-}
-
-fn request() -> Request<Full<Bytes>> {
-    Request::post(PATH)
-        .header("authorization", format!("Bearer {TOKEN}"))
-        .header("content-type", "application/json")
-        .body(Full::new(Bytes::from_static(SEED_JSON)))
-        .expect("a valid request")
 }
 
 /// Reports acknowledged per second through `batcher` for `seconds`.
@@ -59,7 +49,7 @@ fn measure(runtime: &tokio::runtime::Runtime, batcher: Batcher, seconds: u64) ->
                 tokio::spawn(async move {
                     let mut done = 0u64;
                     while Instant::now() < until {
-                        let response = service.clone().oneshot(request()).await.expect("an answer");
+                        let response = service.clone().oneshot(stacks::request()).await.expect("an answer");
                         assert_eq!(response.status(), http::StatusCode::NO_CONTENT);
                         done += 1;
                     }
