@@ -247,7 +247,7 @@ impl<'a> HeaderParser<'a> {
 
     /// `token "=" (token / quoted-string)`: the name, and the value captured unquoted into
     /// `value`. The caller's capture, not a returned one: measured in firmware, returning it
-    /// by value costs a 730-byte memcpy routine.
+    /// by value links a `memcpy` routine (core/firmware/README.md, size tricks).
     fn parameter(&mut self, value: &mut Capture) -> Option<&'a [u8]> {
         let name = self.token()?;
         if !self.cursor.eat(b'=') {
