@@ -25,30 +25,14 @@ fn is_identifier(segment: &str) -> bool {
     (1..=64).contains(&segment.len()) && segment.bytes().all(is_unreserved)
 }
 
-/// The identifiers of `path` if it is the resource under one of `prefixes` (first match wins).
+/// The identifiers of `path` if it is the documented form under one of `prefixes` (first
+/// match wins); its query is ignored.
 pub fn matches<'a>(path: &'a str, prefixes: &[&str]) -> Option<(&'a str, &'a str)> {
-    // The query string is ignored.
     let path = path.split('?').next().unwrap_or_default();
-    for prefix in prefixes {
-        let Some(rest) = path.strip_prefix(prefix) else { continue };
-        let segments: Vec<&str> = rest.split('/').collect();
-        if let [
-            "",
-            "applications",
-            application,
-            "communication",
-            "conversations",
-            conversation,
-            "audioVideo",
-            "reportMediaDiagnostics",
-        ] = segments[..]
-            && is_identifier(application)
-            && is_identifier(conversation)
-        {
-            return Some((application, conversation));
-        }
-    }
-    None
+    prefixes.iter().find_map(|prefix| match resource(path, &[prefix]) {
+        Some(Href::Conversation(application, conversation)) => Some((application, conversation)),
+        _ => None,
+    })
 }
 
 /// What the oracle finds an href to be: docs/behaviour.md, section 1, both forms.

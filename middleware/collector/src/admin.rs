@@ -40,7 +40,7 @@ pub(crate) fn install_recorder() -> Result<PrometheusHandle, String> {
     let builder = describe(builder, STORE_BATCH_REPORTS, &BATCH_REPORTS)?;
     let handle = builder.install_recorder().map_err(|error| error.to_string())?;
     metrics::describe_counter!(REQUESTS_TOTAL, "Intercepted reportMediaDiagnostics requests by status.");
-    metrics::describe_counter!(REPORTS_TOTAL, "Reports answered 204 (committed), by code and subcode.");
+    metrics::describe_counter!(REPORTS_TOTAL, "Reports answered 204 (committed), by code, subcode and modality.");
     metrics::describe_histogram!(STORE_COMMIT_DURATION_SECONDS, "Time of one batch's commit.");
     metrics::describe_histogram!(STORE_BATCH_REPORTS, "Reports in one committed batch.");
     metrics::describe_gauge!(STORE_QUEUE_REPORTS, "Reports waiting in a store's queue.");

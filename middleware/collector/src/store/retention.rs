@@ -76,12 +76,7 @@ fn sqlite_sweeps(path: &Path, store: &str, retention: Duration) {
         };
         match swept {
             Ok(0) => {}
-            Ok(rows) => tracing::info!(
-                store,
-                rows,
-                "retention: deleted the reports older than {}",
-                humantime::format_duration(retention)
-            ),
+            Ok(rows) => log_sweep(store, rows, retention),
             Err(error) => {
                 tracing::warn!(store, %error, "retention: the sweep failed; next one in a minute");
                 connection = None;
@@ -160,12 +155,7 @@ async fn postgres_sweeps(url: &PostgresUrl, store: &str, retention: Duration) {
         let Some(connected) = &client else { continue };
         match postgres_sweep(connected, store, retention).await {
             Ok(0) => {}
-            Ok(rows) => tracing::info!(
-                store,
-                rows,
-                "retention: deleted the reports older than {}",
-                humantime::format_duration(retention)
-            ),
+            Ok(rows) => log_sweep(store, rows, retention),
             Err(error) => tracing::warn!(
                 store,
                 error = crate::with_causes(&error),
@@ -201,4 +191,9 @@ async fn postgres_sweep(
         }
         tokio::time::sleep(PAUSE).await;
     }
+}
+
+/// The log line of a sweep that deleted `rows`.
+fn log_sweep(store: &str, rows: u64, retention: Duration) {
+    tracing::info!(store, rows, "retention: deleted the reports older than {}", humantime::format_duration(retention));
 }
